@@ -1,0 +1,100 @@
+package io.cnnservice.datasets;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads CIFAR-10's official binary batches: one label byte and 3072 pixel bytes (red,
+ * green, then blue plane of 32x32) per record.
+ */
+final class CifarBinaryFiles {
+
+	static final int SIZE = 32;
+
+	static final int RECORD = 1 + 3 * SIZE * SIZE;
+
+	static final List<String> CLASSES = List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse",
+			"ship", "truck");
+
+	static final List<String> TRAIN_FILES = List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
+			"data_batch_4.bin", "data_batch_5.bin");
+
+	static final String TEST_FILE = "test_batch.bin";
+
+	private CifarBinaryFiles() {
+	}
+
+	/** The folder holding the batches: the dataset folder or its cifar-10-batches-bin. */
+	static Optional<Path> locate(Path datasetDir) {
+		for (Path dir : List.of(datasetDir, datasetDir.resolve("cifar-10-batches-bin"))) {
+			if (Files.isRegularFile(dir.resolve(TEST_FILE))
+					&& TRAIN_FILES.stream().allMatch(f -> Files.isRegularFile(dir.resolve(f)))) {
+				return Optional.of(dir);
+			}
+		}
+		return Optional.empty();
+	}
+
+	/** Class names from batches.meta.txt when present, else CIFAR-10's. */
+	static List<String> classes(Path batchesDir) throws IOException {
+		Path meta = batchesDir.resolve("batches.meta.txt");
+		if (Files.isRegularFile(meta)) {
+			List<String> names = Files.readAllLines(meta, StandardCharsets.UTF_8)
+				.stream()
+				.map(String::trim)
+				.filter(s -> !s.isEmpty())
+				.toList();
+			if (!names.isEmpty()) {
+				return names;
+			}
+		}
+		return CLASSES;
+	}
+
+	static int count(Path file) throws IOException {
+		long size = Files.size(file);
+		if (size == 0 || size % RECORD != 0) {
+			throw new DatasetFormatException(
+					file + " is not a CIFAR-10 binary batch: " + size + " bytes is not a multiple of " + RECORD);
+		}
+		return (int) (size / RECORD);
+	}
+
+	static ImageSet read(List<Path> files, int classCount) throws IOException {
+		int total = 0;
+		for (Path f : files) {
+			total += count(f);
+		}
+		int imageSize = RECORD - 1;
+		byte[] pixels = new byte[total * imageSize];
+		int[] labels = new int[total];
+		int i = 0;
+		byte[] record = new byte[RECORD];
+		for (Path f : files) {
+			try (InputStream in = IdxFiles.open(f)) {
+				List<Integer> bad = new ArrayList<>();
+				while (in.readNBytes(record, 0, RECORD) == RECORD) {
+					int label = record[0] & 0xFF;
+					if (label >= classCount) {
+						bad.add(label);
+					}
+					labels[i] = label;
+					System.arraycopy(record, 1, pixels, i * imageSize, imageSize);
+					i++;
+				}
+				if (!bad.isEmpty()) {
+					throw new DatasetFormatException(
+							f + " has labels outside 0.." + (classCount - 1) + ": " + bad.get(0));
+				}
+			}
+		}
+		return new ImageSet(pixels, labels, total, 3, SIZE, SIZE);
+	}
+
+}

@@ -1,0 +1,12 @@
+package io.cnnservice.datasets;
+
+import java.io.IOException;
+
+/** A dataset file exists but does not hold what its format promises. */
+public class DatasetFormatException extends IOException {
+
+	public DatasetFormatException(String message) {
+		super(message);
+	}
+
+}

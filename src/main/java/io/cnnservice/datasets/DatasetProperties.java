@@ -1,0 +1,34 @@
+package io.cnnservice.datasets;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Where datasets live and whether missing standard ones may be downloaded
+ * ({@code cnn.datasets.*}).
+ *
+ * @param root folder holding one sub-folder per dataset
+ * @param download fetch a missing MNIST or Fashion-MNIST from the mirrors (verified by
+ * SHA-256)
+ * @param downloadTimeout connect and read timeout per file
+ * @param mirrors base URLs per dataset, tried in order; each must serve the standard
+ * {@code .gz} file names
+ */
+@Validated
+@ConfigurationProperties("cnn.datasets")
+public record DatasetProperties(@DefaultValue("./data") @NotNull Path root, @DefaultValue("true") boolean download,
+		@DefaultValue("60s") Duration downloadTimeout, Map<String, List<String>> mirrors) {
+
+	public DatasetProperties {
+		mirrors = (mirrors != null) ? Map.copyOf(mirrors) : Map.of();
+	}
+
+}

@@ -1,0 +1,33 @@
+package io.cnnservice.engine;
+
+import java.util.List;
+
+/**
+ * The engine and device the service computes with.
+ *
+ * @param engine engine name
+ * @param engineVersion engine (PyTorch) version
+ * @param djlVersion DJL version
+ * @param devices every device the engine can see
+ * @param gpuCount number of GPUs the engine sees
+ * @param device the device in use
+ * @param requestedDevice what {@code cnn.engine.device} asked for
+ * @param threads thread settings
+ * @param offline whether DJL is forbidden to download anything
+ * @param cacheDir where DJL keeps its native library
+ */
+public record SystemInfo(String engine, String engineVersion, String djlVersion, List<String> devices, int gpuCount,
+		String device, String requestedDevice, Threads threads, boolean offline, String cacheDir) {
+
+	/**
+	 * Thread settings; {@code null} means the engine's default.
+	 *
+	 * @param intraOp threads per operator
+	 * @param interOp threads across operators
+	 * @param availableProcessors cores the JVM sees
+	 * @param ompWaitPolicy the {@code OMP_WAIT_POLICY} environment variable, if set
+	 */
+	public record Threads(Integer intraOp, Integer interOp, int availableProcessors, String ompWaitPolicy) {
+	}
+
+}

@@ -1,0 +1,153 @@
+package io.cnnservice.training;
+
+import java.nio.FloatBuffer;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.cnnservice.datasets.ImageSet;
+
+/**
+ * Turns rows of a byte dataset into normalised float batches. Normalisation goes through
+ * a 256-entry table per channel, and one float buffer is reused for every batch, so
+ * assembling a batch allocates nothing on the Java heap.
+ */
+final class BatchAssembler {
+
+	/**
+	 * Pixels a flip-crop augmentation may shift an image by, as in the classic CIFAR
+	 * recipe.
+	 */
+	static final int SHIFT = 4;
+
+	private final ImageSet set;
+
+	private final float[][] table;
+
+	private final int[] permutation;
+
+	private final boolean augment;
+
+	private final float[] buffer;
+
+	private final long[] labelBuffer;
+
+	/**
+	 * @param set the images
+	 * @param mean per-channel mean in [0, 1]
+	 * @param std per-channel standard deviation in [0, 1]
+	 * @param permutation pixel permutation within each channel plane, or null
+	 * @param augment whether to apply random flips and shifts
+	 * @param maxBatch largest batch that will be requested
+	 */
+	BatchAssembler(ImageSet set, float[] mean, float[] std, int[] permutation, boolean augment, int maxBatch) {
+		this.set = set;
+		this.table = new float[set.channels()][256];
+		for (int c = 0; c < set.channels(); c++) {
+			for (int v = 0; v < 256; v++) {
+				this.table[c][v] = (v / 255f - mean[c]) / std[c];
+			}
+		}
+		this.permutation = permutation;
+		this.augment = augment;
+		this.buffer = new float[maxBatch * set.imageSize()];
+		this.labelBuffer = new long[maxBatch];
+	}
+
+	/** A fixed permutation of {@code size} positions drawn from the seed. */
+	static int[] permutation(int size, long seed) {
+		int[] p = IntStream.range(0, size).toArray();
+		Random random = new Random(seed);
+		shuffle(p, random);
+		return p;
+	}
+
+	/** Fisher-Yates, so the order depends only on the random source. */
+	static void shuffle(int[] a, Random random) {
+		for (int i = a.length - 1; i > 0; i--) {
+			int j = random.nextInt(i + 1);
+			int t = a[i];
+			a[i] = a[j];
+			a[j] = t;
+		}
+	}
+
+	/** The images of rows {@code order[from..to)} as an (N, C, H, W) float array. */
+	NDArray images(NDManager manager, int[] order, int from, int to, Random random) {
+		int n = to - from;
+		int size = this.set.imageSize();
+		int plane = this.set.height() * this.set.width();
+		byte[] pixels = this.set.pixels();
+		for (int i = 0; i < n; i++) {
+			int src = order[from + i] * size;
+			int dst = i * size;
+			if (this.augment) {
+				writeAugmented(src, dst, random);
+				continue;
+			}
+			for (int c = 0; c < this.set.channels(); c++) {
+				float[] t = this.table[c];
+				int s = src + c * plane;
+				int d = dst + c * plane;
+				if (this.permutation == null) {
+					for (int p = 0; p < plane; p++) {
+						this.buffer[d + p] = t[pixels[s + p] & 0xFF];
+					}
+				}
+				else {
+					for (int p = 0; p < plane; p++) {
+						this.buffer[d + p] = t[pixels[s + this.permutation[p]] & 0xFF];
+					}
+				}
+			}
+		}
+		return manager.create(FloatBuffer.wrap(this.buffer, 0, n * size),
+				new Shape(n, this.set.channels(), this.set.height(), this.set.width()));
+	}
+
+	/** Labels of rows {@code order[from..to)} as int64. */
+	NDArray labels(NDManager manager, int[] order, int from, int to) {
+		int n = to - from;
+		for (int i = 0; i < n; i++) {
+			this.labelBuffer[i] = this.set.labels()[order[from + i]];
+		}
+		return manager.create(java.nio.LongBuffer.wrap(this.labelBuffer, 0, n), new Shape(n));
+	}
+
+	/**
+	 * Random horizontal flip and a random crop of the image padded by {@link #SHIFT}
+	 * pixels; padding is zero after normalisation, i.e. the mean colour.
+	 */
+	private void writeAugmented(int src, int dst, Random random) {
+		int h = this.set.height();
+		int w = this.set.width();
+		int plane = h * w;
+		boolean flip = random.nextBoolean();
+		int dy = random.nextInt(2 * SHIFT + 1) - SHIFT;
+		int dx = random.nextInt(2 * SHIFT + 1) - SHIFT;
+		byte[] pixels = this.set.pixels();
+		for (int c = 0; c < this.set.channels(); c++) {
+			float[] t = this.table[c];
+			for (int y = 0; y < h; y++) {
+				int sy = y + dy;
+				for (int x = 0; x < w; x++) {
+					int sx = (flip ? w - 1 - x : x) + dx;
+					int out = dst + c * plane + y * w + x;
+					if (sy < 0 || sy >= h || sx < 0 || sx >= w) {
+						this.buffer[out] = 0f;
+					}
+					else {
+						int pos = sy * w + sx;
+						if (this.permutation != null) {
+							pos = this.permutation[pos];
+						}
+						this.buffer[out] = t[pixels[src + c * plane + pos] & 0xFF];
+					}
+				}
+			}
+		}
+	}
+
+}

@@ -1,0 +1,77 @@
+package io.cnnservice.training;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import io.cnnservice.models.ModelStoreProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Component;
+
+/** Persists job records as JSON under {@code <model-store>/.jobs/}, one file per job. */
+@Component
+class JobRepository {
+
+	private static final Logger log = LoggerFactory.getLogger(JobRepository.class);
+
+	private final Path dir;
+
+	private final JsonMapper json;
+
+	JobRepository(ModelStoreProperties properties, JsonMapper json) {
+		this.dir = properties.root().resolve(".jobs");
+		this.json = json;
+	}
+
+	/**
+	 * Writes the record atomically (temp file, then rename), so a crash never leaves half
+	 * a file.
+	 */
+	void save(TrainingJobView view) {
+		try {
+			Files.createDirectories(this.dir);
+			Path tmp = Files.createTempFile(this.dir, "." + view.id(), ".tmp");
+			try {
+				Files.write(tmp, this.json.writeValueAsBytes(view));
+				Files.move(tmp, this.dir.resolve(view.id() + ".json"), StandardCopyOption.REPLACE_EXISTING,
+						StandardCopyOption.ATOMIC_MOVE);
+			}
+			finally {
+				Files.deleteIfExists(tmp);
+			}
+		}
+		catch (IOException | JacksonException ex) {
+			log.warn("Could not persist job {}: {}", view.id(), ex.getMessage());
+		}
+	}
+
+	List<TrainingJobView> loadAll() {
+		List<TrainingJobView> views = new ArrayList<>();
+		if (!Files.isDirectory(this.dir)) {
+			return views;
+		}
+		try (Stream<Path> files = Files.list(this.dir)) {
+			for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
+				try {
+					views.add(this.json.readValue(Files.readAllBytes(f), TrainingJobView.class));
+				}
+				catch (IOException | JacksonException ex) {
+					log.warn("Skipping unreadable job record {}: {}", f, ex.getMessage());
+				}
+			}
+		}
+		catch (IOException ex) {
+			log.warn("Cannot read job records in {}: {}", this.dir, ex.getMessage());
+		}
+		return views;
+	}
+
+}

@@ -1,0 +1,131 @@
+package io.cnnservice.training;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Mutable state of one job, shared between the thread that runs it and request threads
+ * that read it; every read is a consistent snapshot.
+ */
+final class TrainingJob {
+
+	private final String id;
+
+	private final TrainingRequest request;
+
+	private final Instant createdAt;
+
+	private JobStatus status;
+
+	private Progress progress;
+
+	private final List<EpochResult> history = new ArrayList<>();
+
+	private Integer modelVersion;
+
+	private String error;
+
+	private Instant startedAt;
+
+	private Instant finishedAt;
+
+	private volatile boolean cancelRequested;
+
+	TrainingJob(String id, TrainingRequest request, Instant createdAt) {
+		this.id = id;
+		this.request = request;
+		this.createdAt = createdAt;
+		this.status = JobStatus.QUEUED;
+		this.progress = Progress.queued(request.epochs());
+	}
+
+	/** Rebuilds a job from its persisted view. */
+	static TrainingJob restore(TrainingJobView view) {
+		TrainingJob job = new TrainingJob(view.id(), view.request(), view.createdAt());
+		job.status = view.status();
+		job.progress = view.progress();
+		if (view.history() != null) {
+			job.history.addAll(view.history());
+		}
+		job.modelVersion = view.modelVersion();
+		job.error = view.error();
+		job.startedAt = view.startedAt();
+		job.finishedAt = view.finishedAt();
+		return job;
+	}
+
+	String id() {
+		return this.id;
+	}
+
+	TrainingRequest request() {
+		return this.request;
+	}
+
+	boolean isCancelRequested() {
+		return this.cancelRequested;
+	}
+
+	synchronized JobStatus status() {
+		return this.status;
+	}
+
+	synchronized TrainingJobView view() {
+		return new TrainingJobView(this.id, this.status, this.request, this.progress, List.copyOf(this.history),
+				this.request.modelName(), this.modelVersion, this.error, this.createdAt, this.startedAt,
+				this.finishedAt);
+	}
+
+	/** Moves a queued job to running; false when it was cancelled while waiting. */
+	synchronized boolean start() {
+		if (this.status != JobStatus.QUEUED) {
+			return false;
+		}
+		this.status = JobStatus.RUNNING;
+		this.startedAt = Instant.now();
+		this.progress = this.progress.inPhase("loading-data");
+		return true;
+	}
+
+	/**
+	 * Asks the job to stop. A queued job is cancelled at once, a running one at its next
+	 * batch boundary.
+	 * @return false when the job had already finished
+	 */
+	synchronized boolean requestCancel() {
+		if (this.status.isFinished()) {
+			return false;
+		}
+		this.cancelRequested = true;
+		if (this.status == JobStatus.QUEUED) {
+			finish(JobStatus.CANCELLED, "cancelled before it started");
+		}
+		return true;
+	}
+
+	synchronized void progress(Progress p) {
+		this.progress = p;
+	}
+
+	synchronized void phase(String phase) {
+		this.progress = this.progress.inPhase(phase);
+	}
+
+	synchronized void epochDone(EpochResult result) {
+		this.history.add(result);
+	}
+
+	synchronized void succeed(int version) {
+		this.modelVersion = version;
+		finish(JobStatus.SUCCEEDED, null);
+	}
+
+	synchronized void finish(JobStatus end, String message) {
+		this.status = end;
+		this.error = message;
+		this.finishedAt = Instant.now();
+		this.progress = this.progress.inPhase("done");
+	}
+
+}

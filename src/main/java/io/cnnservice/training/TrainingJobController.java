@@ -1,0 +1,85 @@
+package io.cnnservice.training;
+
+import java.net.URI;
+import java.util.List;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+@RestController
+@RequestMapping("/api/v1/training-jobs")
+@Tag(name = "training", description = "Background training jobs: start, watch, cancel")
+class TrainingJobController {
+
+	private static final String PROBLEM = "application/problem+json";
+
+	private final TrainingJobService service;
+
+	TrainingJobController(TrainingJobService service) {
+		this.service = service;
+	}
+
+	@PostMapping
+	@Operation(summary = "Start a training job",
+			description = "Queues the job and answers at once; poll the Location for progress.")
+	@ApiResponse(responseCode = "202", description = "Accepted; Location names the job")
+	@ApiResponse(responseCode = "400",
+			description = "Malformed JSON, a value out of range, or an unknown architecture or dataset",
+			content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class),
+					examples = @ExampleObject("""
+							{"type": "https://cnn-service.dev/problems/invalid-request", "title": "Invalid request",
+							 "status": 400, "detail": "batchSize: must be less than or equal to 4096",
+							 "instance": "/api/v1/training-jobs",
+							 "errors": [{"field": "batchSize", "message": "must be less than or equal to 4096"}]}""")))
+	@ApiResponse(responseCode = "422", description = "The dataset exists but cannot be read or downloaded",
+			content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "503", description = "The queue is full; see Retry-After",
+			content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+	ResponseEntity<TrainingJobView> submit(@Valid @RequestBody TrainingRequest request) {
+		TrainingJobView job = this.service.submit(request);
+		URI location = ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}").buildAndExpand(job.id()).toUri();
+		return ResponseEntity.accepted().location(location).body(job);
+	}
+
+	@GetMapping
+	@Operation(summary = "Every job, newest first")
+	List<TrainingJobView> list() {
+		return this.service.list();
+	}
+
+	@GetMapping("/{id}")
+	@Operation(summary = "One job: status, progress, per-epoch history, resulting model")
+	@ApiResponse(responseCode = "200", description = "The job")
+	@ApiResponse(responseCode = "404", description = "No such job",
+			content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+	TrainingJobView get(@PathVariable String id) {
+		return this.service.get(id);
+	}
+
+	@PostMapping("/{id}/cancel")
+	@Operation(summary = "Cancel a job: at once when queued, at the next batch boundary when running")
+	@ApiResponse(responseCode = "202", description = "Cancellation requested")
+	@ApiResponse(responseCode = "404", description = "No such job",
+			content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "409", description = "The job has already finished",
+			content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+	ResponseEntity<TrainingJobView> cancel(@PathVariable String id) {
+		return ResponseEntity.accepted().body(this.service.cancel(id));
+	}
+
+}

@@ -1,0 +1,23 @@
+package io.cnnservice.training;
+
+/** Every worker is busy and the waiting queue is full. */
+public class TrainingQueueFullException extends RuntimeException {
+
+	private final int retryAfterSeconds;
+
+	private TrainingQueueFullException(String message, int retryAfterSeconds) {
+		super(message);
+		this.retryAfterSeconds = retryAfterSeconds;
+	}
+
+	public static TrainingQueueFullException withCapacity(int running, int queued, int retryAfterSeconds) {
+		return new TrainingQueueFullException(
+				"The training queue is full (" + running + " running, " + queued + " waiting); try again later",
+				retryAfterSeconds);
+	}
+
+	public int retryAfterSeconds() {
+		return this.retryAfterSeconds;
+	}
+
+}

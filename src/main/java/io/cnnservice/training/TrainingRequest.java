@@ -1,0 +1,119 @@
+package io.cnnservice.training;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
+
+/**
+ * A request to train a network. Everything but {@code architecture} and {@code dataset}
+ * has a default; the job keeps the request with the defaults filled in, so it can be
+ * repeated exactly.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(example = """
+		{"architecture": "lenet", "dataset": "mnist", "epochs": 1, "batchSize": 64, "optimizer": "adam",
+		 "learningRate": 0.001, "seed": 42}""")
+public record TrainingRequest(
+		@Schema(description = "seed-fc, mlp, seed-cnn, lenet, vgg-small or resnet",
+				example = "lenet") @NotBlank String architecture,
+		@Schema(description = "mnist, fashion-mnist, cifar10 or a custom dataset folder",
+				example = "mnist") @NotBlank String dataset,
+		@Schema(description = "passes over the training set (default 1)",
+				example = "1") @Min(1) @Max(1000) Integer epochs,
+		@Schema(description = "images per step (default 64)", example = "64") @Min(1) @Max(4096) Integer batchSize,
+		@Schema(description = "sgd or adam (default adam)") Optimizer optimizer,
+		@Schema(description = "step size (default 0.001 for adam, 0.01 for sgd)",
+				example = "0.001") @Positive @DecimalMax("10") Double learningRate,
+		@Schema(description = "SGD momentum (default 0.9; ignored by adam)",
+				example = "0.5") @DecimalMin("0") @DecimalMax(value = "1", inclusive = false) Double momentum,
+		@Schema(description = "L2 weight decay (default 0)") @DecimalMin("0") @DecimalMax("1") Double weightDecay,
+		@Schema(description = "new random order every epoch (default true); false keeps the dataset's order") Boolean shuffle,
+		@Schema(description = "none or flip-crop (random horizontal flip and 4-pixel shifts; default none)") Augment augment,
+		@Schema(description = "apply one fixed random permutation of the pixel positions to train and test images (default false)") Boolean permutePixels,
+		@Schema(description = "fixes every random source: initialisation, order, augmentation, permutation (default: random, reported back)") Long seed,
+		@Schema(description = "train on the first N training images only") @Min(1) Integer trainLimit,
+		@Schema(description = "evaluate on the first N test images only") @Min(1) Integer testLimit,
+		@Schema(description = "name to register the model under (default <architecture>-<dataset>)",
+				example = "lenet-mnist") @Pattern(regexp = "[a-z0-9][a-z0-9._-]{0,63}",
+						message = "must be 1-64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit") String modelName,
+		@Schema(description = "mlp only: hidden layer widths (default [256, 128])") @Size(min = 1,
+				max = 16) List<@Min(1) @Max(65536) Integer> hiddenSizes,
+		@Schema(description = "resnet only: depth 6n+2 (default 20)") @Min(8) @Max(110) Integer depth) {
+
+	/** The request with every default filled in. */
+	public TrainingRequest withDefaults(long randomSeed) {
+		Optimizer opt = (this.optimizer != null) ? this.optimizer : Optimizer.ADAM;
+		return new TrainingRequest(this.architecture, this.dataset, or(this.epochs, 1), or(this.batchSize, 64), opt,
+				or(this.learningRate, (opt == Optimizer.ADAM) ? 0.001 : 0.01),
+				(opt == Optimizer.SGD) ? or(this.momentum, 0.9) : null, or(this.weightDecay, 0.0),
+				or(this.shuffle, true), or(this.augment, Augment.NONE), or(this.permutePixels, false),
+				or(this.seed, randomSeed), this.trainLimit, this.testLimit,
+				or(this.modelName, this.architecture + "-" + this.dataset), this.hiddenSizes, this.depth);
+	}
+
+	private static <T> T or(T value, T fallback) {
+		return (value != null) ? value : fallback;
+	}
+
+	/** Optimisers. */
+	public enum Optimizer {
+
+		SGD, ADAM;
+
+		@JsonValue
+		public String json() {
+			return name().toLowerCase();
+		}
+
+		@JsonCreator
+		public static Optimizer of(String value) {
+			for (Optimizer o : values()) {
+				if (o.json().equalsIgnoreCase(value)) {
+					return o;
+				}
+			}
+			throw new IllegalArgumentException("must be one of sgd, adam");
+		}
+
+	}
+
+	/** Data augmentation applied to training batches. */
+	public enum Augment {
+
+		NONE("none"), FLIP_CROP("flip-crop");
+
+		private final String json;
+
+		Augment(String json) {
+			this.json = json;
+		}
+
+		@JsonValue
+		public String json() {
+			return this.json;
+		}
+
+		@JsonCreator
+		public static Augment of(String value) {
+			for (Augment a : values()) {
+				if (a.json.equalsIgnoreCase(value)) {
+					return a;
+				}
+			}
+			throw new IllegalArgumentException("must be one of none, flip-crop");
+		}
+
+	}
+
+}

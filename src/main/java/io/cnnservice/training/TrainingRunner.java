@@ -1,0 +1,258 @@
+package io.cnnservice.training;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import io.cnnservice.architectures.ArchitectureCatalog;
+import io.cnnservice.architectures.ArchitectureOptions;
+import io.cnnservice.datasets.DatasetCatalog;
+import io.cnnservice.datasets.ImageSet;
+import io.cnnservice.datasets.InputSpec;
+import io.cnnservice.datasets.LoadedDataset;
+import io.cnnservice.engine.EngineRuntime;
+import io.cnnservice.models.ModelMetadata;
+import io.cnnservice.models.ModelStore;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs one training job to the end with DJL: the training loop, evaluation and saving.
+ */
+@Component
+class TrainingRunner {
+
+	/** Test images evaluated per forward pass. */
+	private static final int EVAL_BATCH = 1000;
+
+	/** Engine seeding and parameter initialisation must not interleave between jobs. */
+	private static final Object INIT_LOCK = new Object();
+
+	private final DatasetCatalog datasets;
+
+	private final ArchitectureCatalog architectures;
+
+	private final EngineRuntime runtime;
+
+	private final ModelStore store;
+
+	private final JsonMapper json;
+
+	TrainingRunner(DatasetCatalog datasets, ArchitectureCatalog architectures, EngineRuntime runtime, ModelStore store,
+			JsonMapper json) {
+		this.datasets = datasets;
+		this.architectures = architectures;
+		this.runtime = runtime;
+		this.store = store;
+		this.json = json;
+	}
+
+	/** Thrown inside the loop when the job was asked to stop. */
+	static final class Cancelled extends RuntimeException {
+
+		Cancelled() {
+			super("cancelled", null, false, false);
+		}
+
+	}
+
+	/**
+	 * Trains, evaluates after every epoch, and registers the model.
+	 * @param onEpoch called after each epoch (to persist the job)
+	 * @return the registered version
+	 */
+	int run(TrainingJob job, Consumer<TrainingJob> onEpoch) throws IOException {
+		TrainingRequest req = job.request();
+		LoadedDataset data = this.datasets.load(req.dataset());
+		ImageSet train = (req.trainLimit() != null) ? data.train().limit(req.trainLimit()) : data.train();
+		ImageSet test = (req.testLimit() != null) ? data.test().limit(req.testLimit()) : data.test();
+		InputSpec spec = data.inputSpec();
+		ArchitectureOptions options = new ArchitectureOptions(req.hiddenSizes(), req.depth());
+		Block block = this.architectures.get(req.architecture()).build(spec, options);
+		int[] permutation = req.permutePixels() ? BatchAssembler.permutation(spec.height() * spec.width(), req.seed())
+				: null;
+		int batchSize = Math.min(req.batchSize(), train.count());
+		BatchAssembler trainBatches = new BatchAssembler(train, data.mean(), data.std(), permutation,
+				req.augment() == TrainingRequest.Augment.FLIP_CROP, batchSize);
+		BatchAssembler testBatches = new BatchAssembler(test, data.mean(), data.std(), permutation, false,
+				Math.min(EVAL_BATCH, test.count()));
+
+		try (Model model = Model.newInstance(req.modelName(), this.runtime.device(), EngineRuntime.ENGINE_NAME)) {
+			model.setBlock(block);
+			DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+				.optOptimizer(optimizer(req))
+				.optDevices(new ai.djl.Device[] { this.runtime.device() })
+				// PyTorch's default for conv and linear weights: U(-1/sqrt(fan_in),
+				// 1/sqrt(fan_in))
+				.optInitializer(new XavierInitializer(XavierInitializer.RandomType.UNIFORM,
+						XavierInitializer.FactorType.IN, 1f), Parameter.Type.WEIGHT);
+			try (Trainer trainer = model.newTrainer(config)) {
+				synchronized (INIT_LOCK) {
+					this.runtime.engine().setRandomSeed((int) (req.seed() ^ (req.seed() >>> 32)));
+					trainer.initialize(new Shape(batchSize, spec.channels(), spec.height(), spec.width()));
+				}
+				long[] params = ArchitectureCatalog.count(block);
+				EpochResult last = loop(job, trainer, train, test, trainBatches, testBatches, batchSize, onEpoch);
+				job.phase("saving");
+				model.setProperty("Epoch", Integer.toString(req.epochs()));
+				ModelMetadata draft = metadata(job, data, spec, options, permutation, last, params, train.count(),
+						test.count());
+				return this.store.register(draft, dir -> {
+					model.save(dir, "model");
+					return String.format("model-%04d.params", req.epochs());
+				}).version();
+			}
+		}
+	}
+
+	private EpochResult loop(TrainingJob job, Trainer trainer, ImageSet train, ImageSet test,
+			BatchAssembler trainBatches, BatchAssembler testBatches, int batchSize, Consumer<TrainingJob> onEpoch) {
+		TrainingRequest req = job.request();
+		int batches = (train.count() + batchSize - 1) / batchSize;
+		int totalBatches = batches * req.epochs();
+		Random shuffleRandom = new Random(req.seed());
+		Random augmentRandom = new Random(req.seed() * 31 + 17);
+		int[] order = IntStream.range(0, train.count()).toArray();
+		long jobStart = System.nanoTime();
+		double trainingNanos = 0;
+		EpochResult last = null;
+		for (int epoch = 1; epoch <= req.epochs(); epoch++) {
+			if (req.shuffle()) {
+				BatchAssembler.shuffle(order, shuffleRandom);
+			}
+			long epochStart = System.nanoTime();
+			double lossSum = 0;
+			long correct = 0;
+			int seen = 0;
+			for (int b = 0; b < batches; b++) {
+				if (job.isCancelRequested()) {
+					throw new Cancelled();
+				}
+				int from = b * batchSize;
+				int to = Math.min(from + batchSize, train.count());
+				try (NDManager batchManager = trainer.getManager().newSubManager()) {
+					NDArray x = trainBatches.images(batchManager, order, from, to, augmentRandom);
+					NDArray y = trainBatches.labels(batchManager, order, from, to);
+					try (GradientCollector collector = trainer.newGradientCollector()) {
+						NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
+						NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
+						collector.backward(loss);
+						lossSum += loss.getFloat() * (to - from);
+						correct += logits.argMax(1).eq(y).countNonzero().getLong();
+					}
+					trainer.step();
+				}
+				seen += to - from;
+				double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
+				double doneBatches = (epoch - 1) * (double) batches + b + 1;
+				double perBatch = (trainingNanos / 1e9 + epochSeconds) / doneBatches;
+				job.progress(new Progress("training", epoch, req.epochs(), b + 1, batches,
+						100.0 * doneBatches / totalBatches, seen / Math.max(epochSeconds, 1e-9),
+						(System.nanoTime() - jobStart) / 1e9, perBatch * (totalBatches - doneBatches), lossSum / seen,
+						(double) correct / seen));
+			}
+			long epochNanos = System.nanoTime() - epochStart;
+			trainingNanos += epochNanos;
+			job.phase("evaluating");
+			double[] eval = evaluate(job, trainer, test, testBatches);
+			double seconds = epochNanos / 1e9;
+			last = new EpochResult(epoch, lossSum / seen, (double) correct / seen, eval[0], eval[1], seconds,
+					seen / seconds, req.learningRate());
+			job.epochDone(last);
+			job.phase("training");
+			onEpoch.accept(job);
+		}
+		return last;
+	}
+
+	/** Mean loss and accuracy on the test split, with batch norm in inference mode. */
+	private double[] evaluate(TrainingJob job, Trainer trainer, ImageSet test, BatchAssembler testBatches) {
+		int[] order = IntStream.range(0, test.count()).toArray();
+		double lossSum = 0;
+		long correct = 0;
+		for (int from = 0; from < test.count(); from += EVAL_BATCH) {
+			if (job.isCancelRequested()) {
+				throw new Cancelled();
+			}
+			int to = Math.min(from + EVAL_BATCH, test.count());
+			try (NDManager batchManager = trainer.getManager().newSubManager()) {
+				NDArray x = testBatches.images(batchManager, order, from, to, null);
+				NDArray y = testBatches.labels(batchManager, order, from, to);
+				NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
+				lossSum += trainer.getLoss().evaluate(new NDList(y), new NDList(logits)).getFloat() * (to - from);
+				correct += logits.argMax(1).eq(y).countNonzero().getLong();
+			}
+		}
+		return new double[] { lossSum / test.count(), (double) correct / test.count() };
+	}
+
+	private static Optimizer optimizer(TrainingRequest req) {
+		float lr = req.learningRate().floatValue();
+		float wd = req.weightDecay().floatValue();
+		return switch (req.optimizer()) {
+			case SGD -> Optimizer.sgd()
+				.setLearningRateTracker(Tracker.fixed(lr))
+				.optMomentum(req.momentum().floatValue())
+				.optWeightDecays(wd)
+				.build();
+			case ADAM -> Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr)).optWeightDecays(wd).build();
+		};
+	}
+
+	private ModelMetadata metadata(TrainingJob job, LoadedDataset data, InputSpec spec, ArchitectureOptions options,
+			int[] permutation, EpochResult last, long[] params, int trainImages, int testImages) {
+		TrainingRequest req = job.request();
+		Map<String, Object> opts = new LinkedHashMap<>();
+		if (req.architecture().equals("mlp")) {
+			opts.put("hiddenSizes", options.hiddenSizesOrDefault());
+		}
+		if (req.architecture().equals("resnet")) {
+			opts.put("depth", options.depthOrDefault());
+		}
+		Map<String, Object> metrics = new LinkedHashMap<>();
+		metrics.put("epochs", req.epochs());
+		metrics.put("trainLoss", last.trainLoss());
+		metrics.put("trainAccuracy", last.trainAccuracy());
+		metrics.put("testLoss", last.testLoss());
+		metrics.put("testAccuracy", last.testAccuracy());
+		metrics.put("trainImages", trainImages);
+		metrics.put("testImages", testImages);
+		metrics.put("imagesPerSecond",
+				job.view().history().stream().mapToDouble(EpochResult::imagesPerSecond).average().orElse(0));
+		// light strokes on a dark background (MNIST) vs dark on light decides whether
+		// serving inverts uploads
+		float meanBrightness = 0;
+		for (float m : data.mean()) {
+			meanBrightness += m / data.mean().length;
+		}
+		ModelMetadata.Preprocessing pre = new ModelMetadata.Preprocessing((spec.channels() == 1) ? "grayscale" : "rgb",
+				data.mean(), data.std(), (meanBrightness < 0.5f) ? "dark" : "light", permutation);
+		@SuppressWarnings("unchecked")
+		Map<String, Object> request = this.json.convertValue(req, Map.class);
+		return new ModelMetadata(req.modelName(), 0, req.architecture(), opts, req.dataset(), data.classes(),
+				List.of(spec.channels(), spec.height(), spec.width()), pre, request, metrics, params[0], params[1],
+				null, null, EngineRuntime.ENGINE_NAME + " " + this.runtime.engine().getVersion(), job.id(),
+				Instant.now());
+	}
+
+}

@@ -1,0 +1,204 @@
+package io.cnnservice.web;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.cnnservice.architectures.ArchitectureNotFoundException;
+import io.cnnservice.architectures.IncompatibleArchitectureException;
+import io.cnnservice.datasets.DatasetNotFoundException;
+import io.cnnservice.datasets.DatasetUnavailableException;
+import io.cnnservice.models.ModelNotFoundException;
+import io.cnnservice.training.InvalidTrainingRequestException;
+import io.cnnservice.training.JobAlreadyFinishedException;
+import io.cnnservice.training.TrainingJobNotFoundException;
+import io.cnnservice.training.TrainingQueueFullException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Turns every error into an RFC 9457 {@code application/problem+json} body with a stable
+ * {@code type}, naming the offending field where there is one.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+	static final String TYPE_PREFIX = "urn:cnn-service:problem:";
+
+	@ExceptionHandler({ ModelNotFoundException.class, TrainingJobNotFoundException.class,
+			DatasetNotFoundException.class, ArchitectureNotFoundException.class })
+	ProblemDetail notFound(RuntimeException ex) {
+		return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", ex.getMessage());
+	}
+
+	@ExceptionHandler(InvalidTrainingRequestException.class)
+	ProblemDetail invalidTraining(InvalidTrainingRequestException ex) {
+		HttpStatus status = HttpStatus.valueOf(ex.status());
+		ProblemDetail pd = (status == HttpStatus.BAD_REQUEST)
+				? problem(status, "invalid-request", "Invalid request", ex.getMessage())
+				: problem(status, "dataset-unavailable", "Dataset not available", ex.getMessage());
+		return withErrors(pd, List.of(Map.of("field", ex.field(), "message", ex.getMessage())));
+	}
+
+	@ExceptionHandler(IncompatibleArchitectureException.class)
+	ProblemDetail incompatible(IncompatibleArchitectureException ex) {
+		return withErrors(problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", ex.getMessage()),
+				List.of(Map.of("field", ex.field(), "message", ex.getMessage())));
+	}
+
+	@ExceptionHandler(DatasetUnavailableException.class)
+	ProblemDetail datasetUnavailable(DatasetUnavailableException ex) {
+		return problem(HttpStatus.UNPROCESSABLE_CONTENT, "dataset-unavailable", "Dataset not available",
+				ex.getMessage());
+	}
+
+	@ExceptionHandler(JobAlreadyFinishedException.class)
+	ProblemDetail conflict(JobAlreadyFinishedException ex) {
+		return problem(HttpStatus.CONFLICT, "conflict", "Conflict", ex.getMessage());
+	}
+
+	@ExceptionHandler(TrainingQueueFullException.class)
+	ResponseEntity<ProblemDetail> queueFull(TrainingQueueFullException ex) {
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, Integer.toString(ex.retryAfterSeconds()))
+			.body(problem(HttpStatus.SERVICE_UNAVAILABLE, "queue-full", "Training queue full", ex.getMessage()));
+	}
+
+	@ExceptionHandler(MethodArgumentTypeMismatchException.class)
+	ProblemDetail typeMismatch(MethodArgumentTypeMismatchException ex) {
+		String detail = "'"
+				+ ex.getName() + "' must be " + ((ex.getRequiredType() != null)
+						? "a valid " + ex.getRequiredType().getSimpleName().toLowerCase() : "valid")
+				+ ", got '" + ex.getValue() + "'";
+		return withErrors(problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail),
+				List.of(Map.of("field", ex.getName(), "message", detail)));
+	}
+
+	@ExceptionHandler(Exception.class)
+	ProblemDetail unexpected(Exception ex) {
+		log.error("Unexpected error", ex);
+		return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+				"The service failed to handle this request; the log has the details");
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		List<Map<String, Object>> errors = new ArrayList<>();
+		ex.getBindingResult()
+			.getFieldErrors()
+			.forEach(e -> errors.add(Map.of("field", e.getField(), "message", String.valueOf(e.getDefaultMessage()))));
+		ex.getBindingResult()
+			.getGlobalErrors()
+			.forEach(e -> errors
+				.add(Map.of("field", e.getObjectName(), "message", String.valueOf(e.getDefaultMessage()))));
+		String detail = errors.stream()
+			.map(e -> e.get("field") + ": " + e.get("message"))
+			.sorted()
+			.collect(Collectors.joining("; "));
+		return ResponseEntity.badRequest()
+			.body(withErrors(problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail), errors));
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		List<Map<String, Object>> errors = new ArrayList<>();
+		ex.getParameterValidationResults()
+			.forEach(r -> r.getResolvableErrors()
+				.forEach(e -> errors.add(Map.of("field", String.valueOf(r.getMethodParameter().getParameterName()),
+						"message", String.valueOf(e.getDefaultMessage())))));
+		String detail = errors.stream()
+			.map(e -> e.get("field") + ": " + e.get("message"))
+			.collect(Collectors.joining("; "));
+		return ResponseEntity.badRequest()
+			.body(withErrors(problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail), errors));
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		String field = null;
+		String detail;
+		DatabindException databind = find(ex, DatabindException.class);
+		JacksonException jackson = find(ex, JacksonException.class);
+		if (databind != null && !databind.getPath().isEmpty()) {
+			field = databind.getPath()
+				.stream()
+				.map(r -> (r.getPropertyName() != null) ? r.getPropertyName() : "[" + r.getIndex() + "]")
+				.collect(Collectors.joining("."))
+				.replace(".[", "[");
+			if (databind instanceof UnrecognizedPropertyException) {
+				detail = "Unknown field '" + field + "'";
+			}
+			else {
+				IllegalArgumentException reason = find(ex, IllegalArgumentException.class);
+				detail = "Field '" + field + "' has an invalid value: "
+						+ ((reason != null) ? reason.getMessage() : databind.getOriginalMessage());
+			}
+		}
+		else if (jackson != null) {
+			detail = "Malformed JSON: " + jackson.getOriginalMessage();
+		}
+		else {
+			detail = "The request body is missing or unreadable";
+		}
+		ProblemDetail pd = problem(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request", detail);
+		if (field != null) {
+			withErrors(pd, List.of(Map.of("field", field, "message", detail)));
+		}
+		return ResponseEntity.badRequest().body(pd);
+	}
+
+	@Override
+	protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode statusCode,
+			WebRequest request) {
+		if (body instanceof ProblemDetail pd && pd.getType() != null && "about:blank".equals(pd.getType().toString())) {
+			pd.setType(URI.create(TYPE_PREFIX + "http-" + statusCode.value()));
+		}
+		return super.createResponseEntity(body, headers, statusCode, request);
+	}
+
+	private static <T extends Throwable> T find(Throwable ex, Class<T> type) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (type.isInstance(t)) {
+				return type.cast(t);
+			}
+		}
+		return null;
+	}
+
+	static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
+		ProblemDetail pd = ProblemDetail.forStatusAndDetail(status, detail);
+		pd.setType(URI.create(TYPE_PREFIX + type));
+		pd.setTitle(title);
+		return pd;
+	}
+
+	private static ProblemDetail withErrors(ProblemDetail pd, List<? extends Map<String, ?>> errors) {
+		pd.setProperty("errors", errors);
+		return pd;
+	}
+
+}
