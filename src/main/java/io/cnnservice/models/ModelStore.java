@@ -3,7 +3,7 @@ package io.cnnservice.models;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -99,13 +99,18 @@ public class ModelStore {
 				Files.write(metaTmp, this.json.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata));
 				Files.move(metaTmp, tmp.resolve(METADATA), StandardCopyOption.REPLACE_EXISTING,
 						StandardCopyOption.ATOMIC_MOVE);
+				Path target = modelDir.resolve(Integer.toString(version));
 				try {
-					Files.move(tmp, modelDir.resolve(Integer.toString(version)), StandardCopyOption.ATOMIC_MOVE);
+					Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
 					log.info("Registered model {} version {}", metadata.name(), version);
 					return metadata;
 				}
-				catch (FileAlreadyExistsException | DirectoryNotEmptyException ex) {
-					// taken concurrently; next number
+				catch (FileSystemException ex) {
+					// rename(2) onto a taken version fails with "Directory not empty":
+					// next number
+					if (!Files.exists(target)) {
+						throw ex;
+					}
 				}
 			}
 			throw new IOException("could not allocate a version for " + draft.name());

@@ -38,6 +38,9 @@ public record TrainingRequest(
 		@Schema(description = "SGD momentum (default 0.9; ignored by adam)",
 				example = "0.5") @DecimalMin("0") @DecimalMax(value = "1", inclusive = false) Double momentum,
 		@Schema(description = "L2 weight decay (default 0)") @DecimalMin("0") @DecimalMax("1") Double weightDecay,
+		@Schema(description = "constant (default), step (multiply by lrGamma every lrStepEpochs epochs) or cosine (decay to 0 over the job, per batch)") LrSchedule lrSchedule,
+		@Schema(description = "step schedule: epochs between decays (default a third of the epochs, at least 1)") @Min(1) @Max(1000) Integer lrStepEpochs,
+		@Schema(description = "step schedule: factor applied at each decay (default 0.1)") @Positive @DecimalMax("1") Double lrGamma,
 		@Schema(description = "new random order every epoch (default true); false keeps the dataset's order") Boolean shuffle,
 		@Schema(description = "none or flip-crop (random horizontal flip and 4-pixel shifts; default none)") Augment augment,
 		@Schema(description = "apply one fixed random permutation of the pixel positions to train and test images (default false)") Boolean permutePixels,
@@ -57,8 +60,9 @@ public record TrainingRequest(
 		return new TrainingRequest(this.architecture, this.dataset, or(this.epochs, 1), or(this.batchSize, 64), opt,
 				or(this.learningRate, (opt == Optimizer.ADAM) ? 0.001 : 0.01),
 				(opt == Optimizer.SGD) ? or(this.momentum, 0.9) : null, or(this.weightDecay, 0.0),
-				or(this.shuffle, true), or(this.augment, Augment.NONE), or(this.permutePixels, false),
-				or(this.seed, randomSeed), this.trainLimit, this.testLimit,
+				or(this.lrSchedule, LrSchedule.CONSTANT), or(this.lrStepEpochs, Math.max(1, or(this.epochs, 1) / 3)),
+				or(this.lrGamma, 0.1), or(this.shuffle, true), or(this.augment, Augment.NONE),
+				or(this.permutePixels, false), or(this.seed, randomSeed), this.trainLimit, this.testLimit,
 				or(this.modelName, this.architecture + "-" + this.dataset), this.hiddenSizes, this.depth);
 	}
 
@@ -84,6 +88,28 @@ public record TrainingRequest(
 				}
 			}
 			throw new IllegalArgumentException("must be one of sgd, adam");
+		}
+
+	}
+
+	/** How the learning rate changes during a job. */
+	public enum LrSchedule {
+
+		CONSTANT, STEP, COSINE;
+
+		@JsonValue
+		public String json() {
+			return name().toLowerCase();
+		}
+
+		@JsonCreator
+		public static LrSchedule of(String value) {
+			for (LrSchedule s : values()) {
+				if (s.json().equalsIgnoreCase(value)) {
+					return s;
+				}
+			}
+			throw new IllegalArgumentException("must be one of constant, step, cosine");
 		}
 
 	}

@@ -22,7 +22,6 @@ import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import io.cnnservice.architectures.ArchitectureCatalog;
 import io.cnnservice.architectures.ArchitectureOptions;
 import io.cnnservice.datasets.DatasetCatalog;
@@ -97,10 +96,11 @@ class TrainingRunner {
 		BatchAssembler testBatches = new BatchAssembler(test, data.mean(), data.std(), permutation, false,
 				Math.min(EVAL_BATCH, test.count()));
 
+		LearningRateSchedule schedule = LearningRateSchedule.of(req, (train.count() + batchSize - 1) / batchSize);
 		try (Model model = Model.newInstance(req.modelName(), this.runtime.device(), EngineRuntime.ENGINE_NAME)) {
 			model.setBlock(block);
 			DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-				.optOptimizer(optimizer(req))
+				.optOptimizer(optimizer(req, schedule))
 				.optDevices(new ai.djl.Device[] { this.runtime.device() })
 				// PyTorch's default for conv and linear weights: U(-1/sqrt(fan_in),
 				// 1/sqrt(fan_in))
@@ -110,9 +110,11 @@ class TrainingRunner {
 				synchronized (INIT_LOCK) {
 					this.runtime.engine().setRandomSeed((int) (req.seed() ^ (req.seed() >>> 32)));
 					trainer.initialize(new Shape(batchSize, spec.channels(), spec.height(), spec.width()));
+					PyTorchBiasInit.apply(block, new Random(req.seed()));
 				}
 				long[] params = ArchitectureCatalog.count(block);
-				EpochResult last = loop(job, trainer, train, test, trainBatches, testBatches, batchSize, onEpoch);
+				EpochResult last = loop(job, trainer, train, test, trainBatches, testBatches, batchSize, schedule,
+						onEpoch);
 				job.phase("saving");
 				model.setProperty("Epoch", Integer.toString(req.epochs()));
 				ModelMetadata draft = metadata(job, data, spec, options, permutation, last, params, train.count(),
@@ -126,7 +128,8 @@ class TrainingRunner {
 	}
 
 	private EpochResult loop(TrainingJob job, Trainer trainer, ImageSet train, ImageSet test,
-			BatchAssembler trainBatches, BatchAssembler testBatches, int batchSize, Consumer<TrainingJob> onEpoch) {
+			BatchAssembler trainBatches, BatchAssembler testBatches, int batchSize, LearningRateSchedule schedule,
+			Consumer<TrainingJob> onEpoch) {
 		TrainingRequest req = job.request();
 		int batches = (train.count() + batchSize - 1) / batchSize;
 		int totalBatches = batches * req.epochs();
@@ -177,7 +180,7 @@ class TrainingRunner {
 			double[] eval = evaluate(job, trainer, test, testBatches);
 			double seconds = epochNanos / 1e9;
 			last = new EpochResult(epoch, lossSum / seen, (double) correct / seen, eval[0], eval[1], seconds,
-					seen / seconds, req.learningRate());
+					seen / seconds, schedule.atEndOfEpoch(epoch));
 			job.epochDone(last);
 			job.phase("training");
 			onEpoch.accept(job);
@@ -206,16 +209,15 @@ class TrainingRunner {
 		return new double[] { lossSum / test.count(), (double) correct / test.count() };
 	}
 
-	private static Optimizer optimizer(TrainingRequest req) {
-		float lr = req.learningRate().floatValue();
+	private static Optimizer optimizer(TrainingRequest req, LearningRateSchedule schedule) {
 		float wd = req.weightDecay().floatValue();
 		return switch (req.optimizer()) {
 			case SGD -> Optimizer.sgd()
-				.setLearningRateTracker(Tracker.fixed(lr))
+				.setLearningRateTracker(schedule)
 				.optMomentum(req.momentum().floatValue())
 				.optWeightDecays(wd)
 				.build();
-			case ADAM -> Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr)).optWeightDecays(wd).build();
+			case ADAM -> Optimizer.adam().optLearningRateTracker(schedule).optWeightDecays(wd).build();
 		};
 	}
 

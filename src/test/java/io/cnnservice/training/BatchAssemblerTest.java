@@ -1,0 +1,99 @@
+package io.cnnservice.training;
+
+import java.util.Random;
+import java.util.stream.IntStream;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.cnnservice.datasets.ImageSet;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class BatchAssemblerTest {
+
+	/**
+	 * Three 2-channel 2x3 images whose pixel values encode (image, channel, position).
+	 */
+	private static ImageSet tiny() {
+		byte[] pixels = new byte[3 * 2 * 6];
+		for (int i = 0; i < pixels.length; i++) {
+			pixels[i] = (byte) (i * 5);
+		}
+		return new ImageSet(pixels, new int[] { 2, 0, 1 }, 3, 2, 2, 3);
+	}
+
+	@Test
+	void normalisesPerChannelInTheRequestedOrder() {
+		ImageSet set = tiny();
+		BatchAssembler assembler = new BatchAssembler(set, new float[] { 0.5f, 0.25f }, new float[] { 0.5f, 0.25f },
+				null, false, 2);
+		try (NDManager manager = NDManager.newBaseManager()) {
+			NDArray x = assembler.images(manager, new int[] { 2, 0, 1 }, 0, 2, null);
+			NDArray y = assembler.labels(manager, new int[] { 2, 0, 1 }, 0, 2);
+
+			assertThat(x.getShape().getShape()).containsExactly(2, 2, 2, 3);
+			float[] v = x.toFloatArray();
+			// first row is image 2: its first channel-0 pixel is byte 24 * 5 = 120
+			assertThat(v[0]).isCloseTo((120 / 255f - 0.5f) / 0.5f, within(1e-6f));
+			// its first channel-1 pixel is byte 30 * 5 = 150, normalised with the second
+			// channel's stats
+			assertThat(v[6]).isCloseTo((150 / 255f - 0.25f) / 0.25f, within(1e-6f));
+			assertThat(y.toLongArray()).containsExactly(1, 2);
+		}
+	}
+
+	@Test
+	void appliesOnePermutationToEveryChannelPlane() {
+		ImageSet set = tiny();
+		int[] permutation = { 5, 4, 3, 2, 1, 0 };
+		BatchAssembler plain = new BatchAssembler(set, new float[] { 0, 0 }, new float[] { 1, 1 }, null, false, 1);
+		BatchAssembler permuted = new BatchAssembler(set, new float[] { 0, 0 }, new float[] { 1, 1 }, permutation,
+				false, 1);
+		try (NDManager manager = NDManager.newBaseManager()) {
+			float[] a = plain.images(manager, new int[] { 1 }, 0, 1, null).toFloatArray();
+			float[] b = permuted.images(manager, new int[] { 1 }, 0, 1, null).toFloatArray();
+			for (int c = 0; c < 2; c++) {
+				for (int p = 0; p < 6; p++) {
+					assertThat(b[c * 6 + p]).isEqualTo(a[c * 6 + permutation[p]]);
+				}
+			}
+		}
+	}
+
+	@Test
+	void permutationsAreFixedBySeedAndCoverEveryPixel() {
+		int[] p1 = BatchAssembler.permutation(784, 42);
+		assertThat(BatchAssembler.permutation(784, 42)).isEqualTo(p1);
+		assertThat(BatchAssembler.permutation(784, 43)).isNotEqualTo(p1);
+		assertThat(IntStream.of(p1).sorted().toArray()).isEqualTo(IntStream.range(0, 784).toArray());
+	}
+
+	@Test
+	void augmentationShiftsAndFlipsButKeepsPixelsFromTheSameImage() {
+		int h = 8;
+		int w = 8;
+		byte[] pixels = new byte[h * w];
+		for (int i = 0; i < pixels.length; i++) {
+			pixels[i] = (byte) (i + 1);
+		}
+		ImageSet set = new ImageSet(pixels, new int[] { 0 }, 1, 1, h, w);
+		BatchAssembler assembler = new BatchAssembler(set, new float[] { 0 }, new float[] { 1 / 255f }, null, true, 1);
+		Random random = new Random(3);
+		boolean changed = false;
+		try (NDManager manager = NDManager.newBaseManager()) {
+			for (int trial = 0; trial < 20; trial++) {
+				float[] v = assembler.images(manager, new int[] { 0 }, 0, 1, random).toFloatArray();
+				for (float f : v) {
+					// every value is padding (0) or one of the image's own pixels (1..64)
+					assertThat(f).isBetween(0f, 64f);
+					assertThat(f).isCloseTo(Math.round(f), within(1e-4f));
+				}
+				changed |= Math.abs(v[0] - 1f) > 1e-3;
+			}
+		}
+		assertThat(changed).isTrue();
+	}
+
+}

@@ -1,0 +1,57 @@
+package io.cnnservice.training;
+
+import java.time.Duration;
+import java.util.function.Predicate;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+
+/** Reads jobs through the public API and waits for them. */
+final class JobPolling {
+
+	private final MockMvcTester mvc;
+
+	private final JsonMapper json;
+
+	JobPolling(MockMvcTester mvc, JsonMapper json) {
+		this.mvc = mvc;
+		this.json = json;
+	}
+
+	JsonNode get(String path) throws Exception {
+		return this.json.readTree(this.mvc.get().uri(path).exchange().getResponse().getContentAsString());
+	}
+
+	JsonNode submit(String body) throws Exception {
+		var result = this.mvc.post()
+			.uri("/api/v1/training-jobs")
+			.contentType("application/json")
+			.content(body)
+			.exchange();
+		if (result.getResponse().getStatus() != 202) {
+			throw new AssertionError("submit answered " + result.getResponse().getStatus() + ": "
+					+ result.getResponse().getContentAsString());
+		}
+		return this.json.readTree(result.getResponse().getContentAsString());
+	}
+
+	JsonNode waitFor(String id, Predicate<JsonNode> condition, Duration timeout) throws Exception {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		JsonNode job = get("/api/v1/training-jobs/" + id);
+		while (!condition.test(job)) {
+			if (System.nanoTime() > deadline) {
+				throw new AssertionError("job " + id + " did not get there in " + timeout + ": " + job);
+			}
+			Thread.sleep(100);
+			job = get("/api/v1/training-jobs/" + id);
+		}
+		return job;
+	}
+
+	JsonNode waitUntilFinished(String id) throws Exception {
+		return waitFor(id, j -> JobStatus.valueOf(j.get("status").asString()).isFinished(), Duration.ofMinutes(3));
+	}
+
+}

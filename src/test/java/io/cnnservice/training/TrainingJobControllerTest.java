@@ -1,0 +1,135 @@
+package io.cnnservice.training;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.http.HttpStatus;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.verifyNoInteractions;
+
+/** The HTTP contract of the training API: status codes, Location, problem details. */
+@WebMvcTest(TrainingJobController.class)
+class TrainingJobControllerTest {
+
+	@Autowired
+	MockMvcTester mvc;
+
+	@MockitoBean
+	TrainingJobService service;
+
+	private static TrainingJobView queued(String id) {
+		TrainingRequest request = new TrainingRequest("lenet", "mnist", null, null, null, null, null, null, null, null,
+				null, null, null, null, null, null, null, null, null, null)
+			.withDefaults(42);
+		return new TrainingJobView(id, JobStatus.QUEUED, request, Progress.queued(1), List.of(), "lenet-mnist", null,
+				null, Instant.now(), null, null);
+	}
+
+	private MockMvcTester.MockMvcRequestBuilder post(String body) {
+		return this.mvc.post().uri("/api/v1/training-jobs").contentType("application/json").content(body);
+	}
+
+	@Test
+	void acceptsAJobWith202AndItsLocation() {
+		given(this.service.submit(any())).willReturn(queued("abc123"));
+
+		assertThat(post("{\"architecture\": \"lenet\", \"dataset\": \"mnist\"}")).hasStatus(HttpStatus.ACCEPTED)
+			.hasHeader("Location", "http://localhost/api/v1/training-jobs/abc123")
+			.bodyJson()
+			.extractingPath("$.request.seed")
+			.isEqualTo(42);
+	}
+
+	@Test
+	void rejectsBatchSizeOfZeroWithProblemDetail() {
+		assertThat(post("{\"architecture\": \"lenet\", \"dataset\": \"mnist\", \"batchSize\": 0}"))
+			.hasStatus(HttpStatus.BAD_REQUEST)
+			.hasContentType("application/problem+json")
+			.bodyJson()
+			.extractingPath("$.errors[0].field")
+			.isEqualTo("batchSize");
+		verifyNoInteractions(this.service);
+	}
+
+	@Test
+	void rejectsOutOfRangeEpochsLearningRateAndBadModelNames() {
+		var result = post("""
+				{"architecture": "lenet", "dataset": "mnist", "epochs": 1001, "learningRate": 0,
+				 "modelName": "../escape"}""");
+		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST).hasContentType("application/problem+json");
+		assertThat(result).bodyJson()
+			.extractingPath("$.errors[*].field")
+			.asArray()
+			.containsExactlyInAnyOrder("epochs", "learningRate", "modelName");
+	}
+
+	@Test
+	void rejectsMalformedJson() {
+		assertThat(post("{\"architecture\": ")).hasStatus(HttpStatus.BAD_REQUEST)
+			.hasContentType("application/problem+json")
+			.bodyJson()
+			.extractingPath("$.detail")
+			.asString()
+			.startsWith("Malformed JSON");
+	}
+
+	@Test
+	void namesAnUnknownOptimizerOrAugmentation() {
+		assertThat(post("{\"architecture\": \"lenet\", \"dataset\": \"mnist\", \"augment\": \"mixup\"}"))
+			.hasStatus(HttpStatus.BAD_REQUEST)
+			.bodyJson()
+			.extractingPath("$.errors[0].field")
+			.isEqualTo("augment");
+	}
+
+	@Test
+	void namesAMisspeltField() {
+		assertThat(post("{\"architecture\": \"lenet\", \"dataset\": \"mnist\", \"epoch\": 3}"))
+			.hasStatus(HttpStatus.BAD_REQUEST)
+			.bodyJson()
+			.extractingPath("$.detail")
+			.isEqualTo("Unknown field 'epoch'");
+	}
+
+	@Test
+	void passesOnUnknownArchitectureAsAFieldError() {
+		given(this.service.submit(any()))
+			.willThrow(InvalidTrainingRequestException.badField("architecture", "Unknown architecture 'x'"));
+
+		assertThat(post("{\"architecture\": \"x\", \"dataset\": \"mnist\"}")).hasStatus(HttpStatus.BAD_REQUEST)
+			.bodyJson()
+			.extractingPath("$.errors[0].field")
+			.isEqualTo("architecture");
+	}
+
+	@Test
+	void aFullQueueIs503WithRetryAfter() {
+		given(this.service.submit(any())).willThrow(TrainingQueueFullException.withCapacity(1, 16, 30));
+
+		assertThat(post("{\"architecture\": \"lenet\", \"dataset\": \"mnist\"}"))
+			.hasStatus(HttpStatus.SERVICE_UNAVAILABLE)
+			.hasHeader("Retry-After", "30")
+			.hasContentType("application/problem+json");
+	}
+
+	@Test
+	void anUnknownJobIs404() {
+		given(this.service.get("nope")).willThrow(TrainingJobNotFoundException.forId("nope"));
+
+		assertThat(this.mvc.get().uri("/api/v1/training-jobs/nope")).hasStatus(HttpStatus.NOT_FOUND)
+			.hasContentType("application/problem+json")
+			.bodyJson()
+			.extractingPath("$.detail")
+			.isEqualTo("No training job with id 'nope'");
+	}
+
+}

@@ -1,0 +1,222 @@
+package io.cnnservice.training;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.stream.IntStream;
+import java.util.stream.StreamSupport;
+
+import io.cnnservice.TestDatasets;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.HttpStatus;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Whole jobs through the HTTP API, on the real engine and real MNIST, a few batches each.
+ */
+@SpringBootTest
+@AutoConfigureMockMvc
+class TrainingJobIntegrationTest {
+
+	static final Path STORE;
+
+	static {
+		try {
+			STORE = Files.createTempDirectory("cnn-store-it");
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		registry.add("cnn.datasets.root", () -> TestDatasets.root().toString());
+		registry.add("cnn.datasets.download", () -> "false");
+		registry.add("cnn.model-store.root", STORE::toString);
+	}
+
+	@Autowired
+	MockMvcTester mvc;
+
+	@Autowired
+	JsonMapper json;
+
+	JobPolling jobs;
+
+	@BeforeEach
+	void setUp() {
+		this.jobs = new JobPolling(this.mvc, this.json);
+	}
+
+	@Test
+	void trainsLenetOnMnistAndRegistersAVersionWithItsMetadata() throws Exception {
+		var submitted = this.mvc.post().uri("/api/v1/training-jobs").contentType("application/json").content("""
+				{"architecture": "lenet", "dataset": "mnist", "trainLimit": 512, "testLimit": 500,
+				 "seed": 7, "modelName": "it-lenet"}""").exchange();
+		assertThat(submitted).hasStatus(HttpStatus.ACCEPTED);
+		String location = submitted.getResponse().getHeader("Location");
+		JsonNode accepted = this.json.readTree(submitted.getResponse().getContentAsString());
+		assertThat(location).endsWith("/api/v1/training-jobs/" + accepted.get("id").asString());
+		assertThat(accepted.get("request").get("optimizer").asString()).isEqualTo("adam");
+		assertThat(accepted.get("request").get("batchSize").asInt()).isEqualTo(64);
+
+		JsonNode job = this.jobs.waitUntilFinished(accepted.get("id").asString());
+
+		assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
+		assertThat(job.get("progress").get("batches").asInt()).isEqualTo(8);
+		assertThat(job.get("progress").get("percent").asDouble()).isEqualTo(100.0);
+		JsonNode epoch = job.get("history").get(0);
+		// eight batches are enough to beat chance (10%) clearly
+		assertThat(epoch.get("testAccuracy").asDouble()).isBetween(0.2, 1.0);
+		assertThat(epoch.get("imagesPerSecond").asDouble()).isPositive();
+		assertThat(job.get("modelVersion").asInt()).isEqualTo(1);
+
+		JsonNode model = this.jobs.get("/api/v1/models/it-lenet/versions/1");
+		assertThat(model.get("architecture").asString()).isEqualTo("lenet");
+		assertThat(model.get("trainableParameters").asLong()).isEqualTo(61_706);
+		assertThat(model.get("classes")).hasSize(10);
+		assertThat(model.get("preprocessing").get("background").asString()).isEqualTo("dark");
+		assertThat(model.get("metrics").get("testAccuracy").asDouble()).isEqualTo(epoch.get("testAccuracy").asDouble());
+		Path params = STORE.resolve("it-lenet/1").resolve(model.get("parametersFile").asString());
+		assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(params))))
+			.isEqualTo(model.get("parametersSha256").asString());
+		try (var entries = Files.list(STORE.resolve("it-lenet"))) {
+			assertThat(entries.map(p -> p.getFileName().toString())).containsExactly("1");
+		}
+
+		assertThat(this.mvc.get().uri("/api/v1/models/it-lenet")).hasStatusOk()
+			.bodyJson()
+			.extractingPath("$.latestVersion")
+			.isEqualTo(1);
+		assertThat(this.mvc.delete().uri("/api/v1/models/it-lenet/versions/1")).hasStatus(HttpStatus.NO_CONTENT);
+		assertThat(this.mvc.get().uri("/api/v1/models/it-lenet/versions/1")).hasStatus(HttpStatus.NOT_FOUND)
+			.hasContentType("application/problem+json");
+		assertThat(STORE.resolve("it-lenet")).doesNotExist();
+	}
+
+	@Test
+	void theSameSeedGivesTheSameHistoryAndAnotherSeedDoesNot() throws Exception {
+		String request = """
+				{"architecture": "seed-cnn", "dataset": "mnist", "trainLimit": 640, "testLimit": 300, "optimizer": "sgd",
+				 "learningRate": 0.01, "momentum": 0.5, "seed": %d, "modelName": "it-seed"}""";
+		JsonNode first = this.jobs.waitUntilFinished(this.jobs.submit(request.formatted(11)).get("id").asString());
+		JsonNode second = this.jobs.waitUntilFinished(this.jobs.submit(request.formatted(11)).get("id").asString());
+		JsonNode other = this.jobs.waitUntilFinished(this.jobs.submit(request.formatted(12)).get("id").asString());
+
+		assertThat(first.get("status").asString()).isEqualTo("SUCCEEDED");
+		assertThat(metrics(second)).isEqualTo(metrics(first));
+		assertThat(metrics(other)).isNotEqualTo(metrics(first));
+		assertThat(second.get("modelVersion").asInt()).isEqualTo(first.get("modelVersion").asInt() + 1);
+	}
+
+	@Test
+	void permutedPixelsAreRecordedForServingAndChangeWhatTheNetworkSees() throws Exception {
+		String request = """
+				{"architecture": "seed-fc", "dataset": "mnist", "trainLimit": 640, "testLimit": 300, "seed": 5,
+				 "permutePixels": %b, "modelName": "it-perm-%b"}""";
+		JsonNode plain = this.jobs
+			.waitUntilFinished(this.jobs.submit(request.formatted(false, false)).get("id").asString());
+		JsonNode permuted = this.jobs
+			.waitUntilFinished(this.jobs.submit(request.formatted(true, true)).get("id").asString());
+		JsonNode again = this.jobs
+			.waitUntilFinished(this.jobs.submit(request.formatted(true, true)).get("id").asString());
+
+		assertThat(metrics(permuted)).isNotEqualTo(metrics(plain));
+		assertThat(metrics(again)).isEqualTo(metrics(permuted));
+		JsonNode model = this.jobs.get("/api/v1/models/it-perm-true/versions/1");
+		int[] permutation = StreamSupport
+			.stream(model.get("preprocessing").get("pixelPermutation").spliterator(), false)
+			.mapToInt(JsonNode::asInt)
+			.sorted()
+			.toArray();
+		assertThat(permutation).isEqualTo(IntStream.range(0, 784).toArray());
+		assertThat(
+				this.jobs.get("/api/v1/models/it-perm-false/versions/1").get("preprocessing").has("pixelPermutation"))
+			.isFalse();
+	}
+
+	@Test
+	void cancellingARunningJobStopsItWithoutRegisteringAModel() throws Exception {
+		String id = this.jobs.submit("""
+				{"architecture": "lenet", "dataset": "mnist", "epochs": 200, "trainLimit": 6400, "testLimit": 100,
+				 "modelName": "it-cancelled"}""").get("id").asString();
+		this.jobs.waitFor(id,
+				j -> j.get("status").asString().equals("RUNNING") && j.get("progress").get("batch").asInt() > 0,
+				Duration.ofMinutes(2));
+
+		assertThat(this.mvc.post().uri("/api/v1/training-jobs/" + id + "/cancel")).hasStatus(HttpStatus.ACCEPTED);
+		JsonNode job = this.jobs.waitUntilFinished(id);
+
+		assertThat(job.get("status").asString()).isEqualTo("CANCELLED");
+		assertThat(job.get("progress").get("epoch").asInt()).isLessThan(200);
+		assertThat(this.mvc.get().uri("/api/v1/models/it-cancelled")).hasStatus(HttpStatus.NOT_FOUND);
+		assertThat(this.mvc.post().uri("/api/v1/training-jobs/" + id + "/cancel")).hasStatus(HttpStatus.CONFLICT)
+			.hasContentType("application/problem+json");
+		// the record on disk says the same, for the next start
+		assertThat(Files.readString(STORE.resolve(".jobs").resolve(id + ".json"))).contains("\"CANCELLED\"");
+	}
+
+	@Test
+	void listsTheRealDatasetsWithTheirShapes() throws Exception {
+		JsonNode datasets = this.jobs.get("/api/v1/datasets");
+		assertThat(datasets.findValuesAsString("name")).contains("mnist", "fashion-mnist", "cifar10");
+		JsonNode mnist = this.jobs.get("/api/v1/datasets/mnist");
+		assertThat(mnist.get("trainSize").asInt()).isEqualTo(60_000);
+		assertThat(mnist.get("ready").asBoolean()).isTrue();
+		JsonNode cifar = this.jobs.get("/api/v1/datasets/cifar10");
+		assertThat(cifar.get("format").asString()).isEqualTo("image-folders-archive");
+		assertThat(cifar.get("inputShape").toString()).isEqualTo("[3,32,32]");
+		assertThat(cifar.get("testSize").asInt()).isEqualTo(10_000);
+	}
+
+	@Test
+	void describesArchitecturesWithTheirLayerTables() throws Exception {
+		assertThat(this.jobs.get("/api/v1/architectures").findValuesAsString("name")).containsExactly("seed-fc", "mlp",
+				"seed-cnn", "lenet", "vgg-small", "resnet");
+		JsonNode table = this.jobs.get("/api/v1/architectures/vgg-small?dataset=cifar10");
+		assertThat(table.get("trainableParameters").asLong()).isEqualTo(1_573_386);
+		assertThat(this.mvc.get().uri("/api/v1/architectures/alexnet")).hasStatus(HttpStatus.NOT_FOUND)
+			.hasContentType("application/problem+json");
+		assertThat(this.mvc.get().uri("/api/v1/architectures/lenet?dataset=nope")).hasStatus(HttpStatus.NOT_FOUND);
+	}
+
+	@Test
+	void reportsTheEngineAndDevice() throws Exception {
+		JsonNode system = this.jobs.get("/api/v1/system");
+		assertThat(system.get("engine").asString()).isEqualTo("PyTorch");
+		assertThat(system.get("engineVersion").asString()).isEqualTo("2.7.1");
+		assertThat(system.get("device").asString()).isEqualTo("cpu()");
+		assertThat(system.get("offline").asBoolean()).isTrue();
+	}
+
+	@Test
+	void servesTheOpenApiDocumentAndSwaggerUi() throws Exception {
+		JsonNode api = this.jobs.get("/v3/api-docs");
+		assertThat(api.get("paths").has("/api/v1/training-jobs")).isTrue();
+		assertThat(api.get("paths").has("/api/v1/models/{name}/versions/{version}")).isTrue();
+		assertThat(api.get("components").get("schemas").has("TrainingRequest")).isTrue();
+		assertThat(this.mvc.get().uri("/swagger-ui.html")).hasStatus3xxRedirection();
+	}
+
+	private static String metrics(JsonNode job) {
+		JsonNode e = job.get("history").get(0);
+		return e.get("trainLoss").asString() + "/" + e.get("trainAccuracy").asString() + "/"
+				+ e.get("testLoss").asString() + "/" + e.get("testAccuracy").asString();
+	}
+
+}
