@@ -28,6 +28,7 @@ public record DatasetProperties(@DefaultValue("./data") @NotNull Path root, @Def
 		@DefaultValue("60s") Duration downloadTimeout, Map<String, List<String>> mirrors) {
 
 	public DatasetProperties {
+		root = root.toAbsolutePath().normalize();
 		mirrors = (mirrors != null) ? Map.copyOf(mirrors) : Map.of();
 	}
 

@@ -5,6 +5,7 @@ import java.util.List;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,8 +80,9 @@ public class EngineRuntime {
 	/** What {@code GET /api/v1/system} reports. */
 	public SystemInfo describe() {
 		List<String> devices = Arrays.stream(this.engine.getDevices()).map(Device::toString).toList();
-		Integer intra = Integer.getInteger("ai.djl.pytorch.num_threads");
-		Integer inter = Integer.getInteger("ai.djl.pytorch.num_interop_threads");
+		// what the engine actually uses, whether configured or its own default
+		int intra = JniUtils.getNumThreads();
+		int inter = JniUtils.getNumInteropThreads();
 		return new SystemInfo(this.engine.getEngineName(), this.engine.getVersion(), Engine.getDjlVersion(), devices,
 				this.engine.getGpuCount(), this.device.toString(), this.properties.device().name().toLowerCase(),
 				new SystemInfo.Threads(intra, inter, Runtime.getRuntime().availableProcessors(),

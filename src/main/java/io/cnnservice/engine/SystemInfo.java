@@ -20,14 +20,14 @@ public record SystemInfo(String engine, String engineVersion, String djlVersion,
 		String device, String requestedDevice, Threads threads, boolean offline, String cacheDir) {
 
 	/**
-	 * Thread settings; {@code null} means the engine's default.
+	 * Thread settings in effect.
 	 *
 	 * @param intraOp threads per operator
 	 * @param interOp threads across operators
 	 * @param availableProcessors cores the JVM sees
 	 * @param ompWaitPolicy the {@code OMP_WAIT_POLICY} environment variable, if set
 	 */
-	public record Threads(Integer intraOp, Integer interOp, int availableProcessors, String ompWaitPolicy) {
+	public record Threads(int intraOp, int interOp, int availableProcessors, String ompWaitPolicy) {
 	}
 
 }

@@ -16,4 +16,9 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("cnn.model-store")
 public record ModelStoreProperties(@DefaultValue("./model-store") @NotNull Path root) {
+
+	public ModelStoreProperties {
+		root = root.toAbsolutePath().normalize();
+	}
+
 }

@@ -45,7 +45,9 @@ class TrainingJobIntegrationTest {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("cnn.datasets.root", () -> TestDatasets.root().toString());
+		// relative, as in the README's run command: binding must accept "../"
+		registry.add("cnn.datasets.root",
+				() -> Path.of("").toAbsolutePath().relativize(TestDatasets.root()).toString());
 		registry.add("cnn.datasets.download", () -> "false");
 		registry.add("cnn.model-store.root", STORE::toString);
 	}
