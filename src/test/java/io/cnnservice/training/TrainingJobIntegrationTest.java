@@ -170,7 +170,12 @@ class TrainingJobIntegrationTest {
 		assertThat(this.mvc.post().uri("/api/v1/training-jobs/" + id + "/cancel")).hasStatus(HttpStatus.CONFLICT)
 			.hasContentType("application/problem+json");
 		// the record on disk says the same, for the next start
-		assertThat(Files.readString(STORE.resolve(".jobs").resolve(id + ".json"))).contains("\"CANCELLED\"");
+		Path record = STORE.resolve(".jobs").resolve(id + ".json");
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (!Files.readString(record).contains("\"CANCELLED\"") && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(Files.readString(record)).contains("\"CANCELLED\"");
 	}
 
 	@Test
