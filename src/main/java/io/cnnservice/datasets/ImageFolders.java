@@ -148,12 +148,12 @@ final class ImageFolders {
 		int channels = grey ? 1 : 3;
 		ImageSet train = pack(entries, images, classes, true, channels, height, width);
 		ImageSet test = pack(entries, images, classes, false, channels, height, width);
-		return new Splits(classes, interleave(train), test);
+		return new Splits(classes, interleave(train), interleave(test));
 	}
 
 	/**
 	 * Folder datasets come sorted by class; a fixed pseudo-random order makes "shuffle
-	 * off" and "first N images" behave as they do on datasets stored mixed.
+	 * off", trainLimit and testLimit behave as they do on datasets stored mixed.
 	 */
 	private static ImageSet interleave(ImageSet set) {
 		int[] order = IntStream.range(0, set.count()).toArray();

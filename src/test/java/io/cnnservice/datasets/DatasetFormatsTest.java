@@ -68,6 +68,7 @@ class DatasetFormatsTest {
 		assertThat(splits.train().height()).isEqualTo(32);
 		// folder datasets are stored interleaved, not class by class
 		assertThat(java.util.Arrays.stream(splits.train().labels()).limit(20).distinct().count()).isGreaterThan(3);
+		assertThat(java.util.Arrays.stream(splits.test().labels()).limit(20).distinct().count()).isGreaterThan(3);
 	}
 
 	@Test
