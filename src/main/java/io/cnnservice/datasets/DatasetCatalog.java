@@ -281,7 +281,7 @@ public class DatasetCatalog {
 				}
 				default -> {
 					ImageFolders.Source source = ImageFolders.locate(dir).orElseThrow();
-					List<ImageFolders.Entry> entries = ImageFolders.entries(source);
+					List<ImageFolders.Entry> entries = ImageFolders.entries(source, false);
 					List<String> classes = ImageFolders.classes(entries);
 					ImageFolders.Entry first = entries.stream()
 						.filter(ImageFolders.Entry::train)

@@ -61,15 +61,28 @@ final class ImageFolders {
 	 * Lists every image entry with its bytes, in a stable order (archive or name order).
 	 */
 	static List<Entry> entries(Source source) throws IOException {
+		return entries(source, true);
+	}
+
+	/**
+	 * Lists every image entry in a stable order. Without {@code allBytes} only the first
+	 * image of each split keeps its bytes: enough to describe a dataset without holding
+	 * all of it.
+	 */
+	static List<Entry> entries(Source source, boolean allBytes) throws IOException {
 		List<Entry> entries = new ArrayList<>();
+		boolean[] sampled = new boolean[2];
 		if (source.archive()) {
 			String name = source.path().getFileName().toString().toLowerCase(Locale.ROOT);
 			try (InputStream in = name.endsWith(".tar") ? Files.newInputStream(source.path())
 					: IdxFiles.open(source.path())) {
 				TarReader.forEachFile(in, (path, size, content) -> {
-					Entry e = toEntry(path, null);
+					Entry e = toEntry(path);
 					if (e != null) {
-						entries.add(new Entry(e.train(), e.className(), e.name(), content.readAllBytes()));
+						boolean keep = allBytes || !sampled[e.train() ? 0 : 1];
+						sampled[e.train() ? 0 : 1] = true;
+						entries
+							.add(new Entry(e.train(), e.className(), e.name(), keep ? content.readAllBytes() : null));
 					}
 				});
 			}
@@ -78,9 +91,11 @@ final class ImageFolders {
 			try (Stream<Path> files = Files.walk(source.path(), 3)) {
 				for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
 					String rel = source.path().relativize(p).toString().replace('\\', '/');
-					Entry e = toEntry(rel, p);
+					Entry e = toEntry(rel);
 					if (e != null) {
-						entries.add(e);
+						boolean keep = allBytes || !sampled[e.train() ? 0 : 1];
+						sampled[e.train() ? 0 : 1] = true;
+						entries.add(keep ? new Entry(e.train(), e.className(), e.name(), Files.readAllBytes(p)) : e);
 					}
 				}
 			}
@@ -92,7 +107,7 @@ final class ImageFolders {
 	 * Maps {@code [prefix/]train|test/<class>/<file>} to an entry, or null for anything
 	 * else.
 	 */
-	private static Entry toEntry(String path, Path file) throws IOException {
+	private static Entry toEntry(String path) {
 		String[] parts = path.split("/");
 		if (parts.length < 3) {
 			return null;
@@ -103,8 +118,7 @@ final class ImageFolders {
 		if (!isImage || fileName.startsWith(".") || !(split.equals("train") || split.equals("test"))) {
 			return null;
 		}
-		byte[] bytes = (file != null) ? Files.readAllBytes(file) : null;
-		return new Entry(split.equals("train"), parts[parts.length - 2], fileName, bytes);
+		return new Entry(split.equals("train"), parts[parts.length - 2], fileName, null);
 	}
 
 	/** Class names (sorted folder names of the training split). */
