@@ -163,6 +163,33 @@ public class ModelStore {
 		return read(meta);
 	}
 
+	/** The newest version's metadata, reading only that version's model.json. */
+	public ModelMetadata latest(String name) {
+		if (!NAME.matcher(name).matches() || !Files.isDirectory(this.root.resolve(name))) {
+			throw ModelNotFoundException.forName(name);
+		}
+		try (Stream<Path> dirs = Files.list(this.root.resolve(name))) {
+			List<Integer> versions = dirs.filter(p -> Files.isRegularFile(p.resolve(METADATA)))
+				.map(p -> p.getFileName().toString())
+				.filter(v -> VERSION.matcher(v).matches())
+				.map(Integer::valueOf)
+				.sorted(Comparator.reverseOrder())
+				.toList();
+			for (int version : versions) {
+				try {
+					return get(name, version);
+				}
+				catch (ModelNotFoundException | UncheckedIOException ex) {
+					// deleted or unreadable meanwhile: take the next one
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		throw ModelNotFoundException.forName(name);
+	}
+
 	/** The folder of one version (which may not exist). */
 	public Path versionDir(String name, int version) {
 		if (!NAME.matcher(name).matches()) {

@@ -10,6 +10,9 @@ import io.cnnservice.architectures.ArchitectureNotFoundException;
 import io.cnnservice.architectures.IncompatibleArchitectureException;
 import io.cnnservice.datasets.DatasetNotFoundException;
 import io.cnnservice.datasets.DatasetUnavailableException;
+import io.cnnservice.inference.InvalidImageException;
+import io.cnnservice.inference.InvalidInferenceRequestException;
+import io.cnnservice.inference.PoolSaturatedException;
 import io.cnnservice.models.ModelNotFoundException;
 import io.cnnservice.training.InvalidTrainingRequestException;
 import io.cnnservice.training.JobAlreadyFinishedException;
@@ -33,6 +36,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -83,6 +88,36 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.header(HttpHeaders.RETRY_AFTER, Integer.toString(ex.retryAfterSeconds()))
 			.body(problem(HttpStatus.SERVICE_UNAVAILABLE, "queue-full", "Training queue full", ex.getMessage()));
+	}
+
+	@ExceptionHandler(InvalidImageException.class)
+	ProblemDetail invalidImage(InvalidImageException ex) {
+		String type = switch (ex.status()) {
+			case UNSUPPORTED_MEDIA_TYPE -> "unsupported-image";
+			case PAYLOAD_TOO_LARGE -> "image-too-large";
+			default -> "invalid-image";
+		};
+		ProblemDetail pd = problem(ex.status(), type, ex.status().getReasonPhrase(), ex.getMessage());
+		pd.setProperty("file", ex.file());
+		return pd;
+	}
+
+	@ExceptionHandler(InvalidInferenceRequestException.class)
+	ProblemDetail invalidInference(InvalidInferenceRequestException ex) {
+		return withErrors(problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", ex.getMessage()),
+				List.of(Map.of("field", ex.field(), "message", ex.getMessage())));
+	}
+
+	@ExceptionHandler(PoolSaturatedException.class)
+	ResponseEntity<ProblemDetail> saturated(PoolSaturatedException ex) {
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, Integer.toString(ex.retryAfterSeconds()))
+			.body(problem(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Model busy", ex.getMessage()));
+	}
+
+	private static ProblemDetail uploadTooLarge(MaxUploadSizeExceededException ex) {
+		return problem(HttpStatus.PAYLOAD_TOO_LARGE, "image-too-large", "Payload Too Large",
+				"The upload is larger than the limit (cnn.inference.max-file-size per file): " + ex.getMessage());
 	}
 
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -169,6 +204,21 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			withErrors(pd, List.of(Map.of("field", field, "message", detail)));
 		}
 		return ResponseEntity.badRequest().body(pd);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleMissingServletRequestPart(MissingServletRequestPartException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		String detail = "Send at least one image as a multipart part named '" + ex.getRequestPartName() + "'";
+		return ResponseEntity.badRequest()
+			.body(withErrors(problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail),
+					List.of(Map.of("field", ex.getRequestPartName(), "message", detail))));
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body(uploadTooLarge(ex));
 	}
 
 	@Override

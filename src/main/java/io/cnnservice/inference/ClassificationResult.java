@@ -1,0 +1,36 @@
+package io.cnnservice.inference;
+
+import java.util.List;
+
+/**
+ * The answer to a classify request.
+ *
+ * @param model model name
+ * @param version model version used
+ * @param results one entry per uploaded file, in upload order
+ * @param inferenceMillis time of the forward pass for the whole batch
+ * @param totalMillis time from receiving the files to the answer
+ */
+public record ClassificationResult(String model, int version, List<FileResult> results, double inferenceMillis,
+		double totalMillis) {
+
+	/**
+	 * One file's answer.
+	 *
+	 * @param file the uploaded file name
+	 * @param predictions the top-k classes, most probable first
+	 * @param preprocessMillis time spent decoding and preparing the image
+	 */
+	public record FileResult(String file, List<Prediction> predictions, double preprocessMillis) {
+	}
+
+	/**
+	 * A class and its probability (the probabilities of all classes sum to 1).
+	 *
+	 * @param label class name
+	 * @param probability in [0, 1]
+	 */
+	public record Prediction(String label, double probability) {
+	}
+
+}

@@ -1,0 +1,45 @@
+package io.cnnservice.inference;
+
+import org.springframework.http.HttpStatus;
+
+/** An uploaded file that cannot be classified, with the status that says why. */
+public class InvalidImageException extends RuntimeException {
+
+	private final String file;
+
+	private final HttpStatus status;
+
+	private InvalidImageException(String file, HttpStatus status, String message) {
+		super(message);
+		this.file = file;
+		this.status = status;
+	}
+
+	public static InvalidImageException empty(String file) {
+		return new InvalidImageException(file, HttpStatus.BAD_REQUEST, "File '" + file + "' is empty");
+	}
+
+	public static InvalidImageException unsupported(String file) {
+		return new InvalidImageException(file, HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+				"File '" + file + "' is not a PNG, JPEG, GIF or BMP image");
+	}
+
+	public static InvalidImageException corrupt(String file, String reason) {
+		return new InvalidImageException(file, HttpStatus.BAD_REQUEST,
+				"File '" + file + "' is corrupt or truncated: " + reason);
+	}
+
+	public static InvalidImageException tooLarge(String file, String reason) {
+		return new InvalidImageException(file, HttpStatus.PAYLOAD_TOO_LARGE,
+				"File '" + file + "' is too large: " + reason);
+	}
+
+	public String file() {
+		return this.file;
+	}
+
+	public HttpStatus status() {
+		return this.status;
+	}
+
+}

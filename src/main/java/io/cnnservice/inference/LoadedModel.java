@@ -1,0 +1,195 @@
+package io.cnnservice.inference;
+
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.Batchifier;
+import ai.djl.translate.TranslateException;
+import ai.djl.translate.Translator;
+import ai.djl.translate.TranslatorContext;
+import io.cnnservice.architectures.ArchitectureCatalog;
+import io.cnnservice.architectures.ArchitectureOptions;
+import io.cnnservice.datasets.InputSpec;
+import io.cnnservice.engine.EngineRuntime;
+import io.cnnservice.models.ModelMetadata;
+
+/**
+ * One model version loaded for serving, with a fixed pool of predictors (a DJL Predictor
+ * must never be shared between threads). Closed when evicted, once its last user is done.
+ */
+final class LoadedModel implements AutoCloseable {
+
+	private final ModelMetadata metadata;
+
+	private final Model model;
+
+	private final BlockingQueue<Predictor<float[], float[]>> pool;
+
+	private final List<Predictor<float[], float[]>> all = new ArrayList<>();
+
+	private int users;
+
+	private boolean evicted;
+
+	private boolean closed;
+
+	LoadedModel(ModelMetadata metadata, Path versionDir, ArchitectureCatalog architectures, Device device, int poolSize)
+			throws IOException {
+		this.metadata = metadata;
+		List<Integer> shape = metadata.inputShape();
+		InputSpec spec = new InputSpec(shape.get(0), shape.get(1), shape.get(2), metadata.classes().size());
+		ArchitectureOptions options = options(metadata.architectureOptions());
+		this.model = Model.newInstance(metadata.name(), device, EngineRuntime.ENGINE_NAME);
+		try {
+			this.model.setBlock(architectures.get(metadata.architecture()).build(spec, options));
+			this.model.load(versionDir, "model");
+		}
+		catch (MalformedModelException | IOException | RuntimeException ex) {
+			this.model.close();
+			throw new IOException(
+					"cannot load " + metadata.name() + " version " + metadata.version() + ": " + ex.getMessage(), ex);
+		}
+		this.pool = new ArrayBlockingQueue<>(poolSize);
+		for (int i = 0; i < poolSize; i++) {
+			Predictor<float[], float[]> p = this.model.newPredictor(new BatchTranslator(spec));
+			this.all.add(p);
+			this.pool.add(p);
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static ArchitectureOptions options(Map<String, Object> map) {
+		if (map == null) {
+			return ArchitectureOptions.DEFAULTS;
+		}
+		List<Integer> hidden = (map.get("hiddenSizes") instanceof List<?> l)
+				? l.stream().map(v -> ((Number) v).intValue()).toList() : null;
+		Integer depth = (map.get("depth") instanceof Number n) ? n.intValue() : null;
+		return new ArchitectureOptions(hidden, depth);
+	}
+
+	ModelMetadata metadata() {
+		return this.metadata;
+	}
+
+	int poolSize() {
+		return this.all.size();
+	}
+
+	int idlePredictors() {
+		return this.pool.size();
+	}
+
+	/** Marks a request as using this model; false once it is closed. */
+	synchronized boolean retain() {
+		if (this.closed) {
+			return false;
+		}
+		this.users++;
+		return true;
+	}
+
+	synchronized void release() {
+		this.users--;
+		if (this.evicted && this.users == 0) {
+			closeNow();
+		}
+	}
+
+	/** Closes now, or after the requests still using it are done. */
+	synchronized void evict() {
+		this.evicted = true;
+		if (this.users == 0) {
+			closeNow();
+		}
+	}
+
+	/**
+	 * Class probabilities for a batch of prepared images.
+	 * @param images {@code n} images of channels x height x width floats, back to back
+	 * @return {@code n x classes} probabilities, row by row
+	 * @throws PoolSaturatedException when no predictor frees up in time
+	 */
+	float[] predict(float[] images, long timeoutMillis, int retryAfterSeconds) throws TranslateException {
+		Predictor<float[], float[]> predictor;
+		try {
+			predictor = this.pool.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new PoolSaturatedException(this.metadata.name(), this.all.size(), retryAfterSeconds);
+		}
+		if (predictor == null) {
+			throw new PoolSaturatedException(this.metadata.name(), this.all.size(), retryAfterSeconds);
+		}
+		try {
+			return predictor.predict(images);
+		}
+		finally {
+			this.pool.add(predictor);
+		}
+	}
+
+	private synchronized void closeNow() {
+		if (!this.closed) {
+			this.closed = true;
+			this.all.forEach(Predictor::close);
+			this.model.close();
+		}
+	}
+
+	@Override
+	public void close() {
+		evict();
+	}
+
+	/**
+	 * Turns a flat float batch into an NDArray on the predictor's own manager and the
+	 * logits back into probabilities, so every native array of a prediction is freed when
+	 * it returns.
+	 */
+	private static final class BatchTranslator implements Translator<float[], float[]> {
+
+		private final InputSpec spec;
+
+		BatchTranslator(InputSpec spec) {
+			this.spec = spec;
+		}
+
+		@Override
+		public NDList processInput(TranslatorContext ctx, float[] input) {
+			int size = this.spec.channels() * this.spec.height() * this.spec.width();
+			NDArray array = ctx.getNDManager()
+				.create(FloatBuffer.wrap(input),
+						new Shape(input.length / size, this.spec.channels(), this.spec.height(), this.spec.width()));
+			return new NDList(array);
+		}
+
+		@Override
+		public float[] processOutput(TranslatorContext ctx, NDList list) {
+			return list.singletonOrThrow().softmax(1).toFloatArray();
+		}
+
+		@Override
+		public Batchifier getBatchifier() {
+			// requests are batched by the caller: one input here is already a whole batch
+			return null;
+		}
+
+	}
+
+}

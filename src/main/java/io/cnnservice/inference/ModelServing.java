@@ -1,0 +1,198 @@
+package io.cnnservice.inference;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import ai.djl.translate.TranslateException;
+import io.cnnservice.architectures.ArchitectureCatalog;
+import io.cnnservice.engine.EngineRuntime;
+import io.cnnservice.models.ModelMetadata;
+import io.cnnservice.models.ModelNotFoundException;
+import io.cnnservice.models.ModelStore;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Serves models from the store: resolves a name and version on every request (so a new or
+ * deleted version is noticed at once), keeps recently used models loaded in a bounded LRU
+ * cache, and runs each request's images as one batch on a pooled predictor.
+ */
+@Service
+public class ModelServing {
+
+	private static final Logger log = LoggerFactory.getLogger(ModelServing.class);
+
+	private final ModelStore store;
+
+	private final ArchitectureCatalog architectures;
+
+	private final EngineRuntime runtime;
+
+	private final ImageDecoder decoder;
+
+	private final InferenceProperties properties;
+
+	/** Keyed by name, version and parameter hash: a re-created version is a new entry. */
+	private final LinkedHashMap<String, LoadedModel> cache = new LinkedHashMap<>(16, 0.75f, true);
+
+	public ModelServing(ModelStore store, ArchitectureCatalog architectures, EngineRuntime runtime,
+			ImageDecoder decoder, InferenceProperties properties) {
+		this.store = store;
+		this.architectures = architectures;
+		this.runtime = runtime;
+		this.decoder = decoder;
+		this.properties = properties;
+	}
+
+	/** The metadata of a version, or of the latest when {@code version} is null. */
+	public ModelMetadata resolve(String name, Integer version) {
+		try {
+			return (version == null) ? this.store.latest(name) : this.store.get(name, version);
+		}
+		catch (ModelNotFoundException ex) {
+			forget(name, version);
+			throw ex;
+		}
+	}
+
+	/** Classifies uploaded images with one forward pass. */
+	public ClassificationResult classify(String name, Integer version, int topK, List<Upload> uploads) {
+		long start = System.nanoTime();
+		ModelMetadata metadata = resolve(name, version);
+		int classes = metadata.classes().size();
+		if (topK < 1 || topK > classes) {
+			throw new InvalidInferenceRequestException("topK",
+					"topK must be between 1 and " + classes + " (the model's classes), got " + topK);
+		}
+		if (uploads.isEmpty()) {
+			throw new InvalidInferenceRequestException("file",
+					"Send at least one image as a multipart part named 'file'");
+		}
+		if (uploads.size() > this.properties.maxFiles()) {
+			throw new InvalidInferenceRequestException("file", "At most " + this.properties.maxFiles()
+					+ " files per request (cnn.inference.max-files), got " + uploads.size());
+		}
+		List<Integer> shape = metadata.inputShape();
+		int size = shape.get(0) * shape.get(1) * shape.get(2);
+		float[] batch = new float[uploads.size() * size];
+		double[] prepMillis = new double[uploads.size()];
+		for (int i = 0; i < uploads.size(); i++) {
+			long t = System.nanoTime();
+			Upload upload = uploads.get(i);
+			BufferedImage image = this.decoder.decode(upload.name(), upload.bytes());
+			System.arraycopy(Preprocessor.prepare(image, metadata), 0, batch, i * size, size);
+			prepMillis[i] = (System.nanoTime() - t) / 1e6;
+		}
+		long inferenceStart = System.nanoTime();
+		float[] probabilities = predict(metadata, batch);
+		double inferenceMillis = (System.nanoTime() - inferenceStart) / 1e6;
+		List<ClassificationResult.FileResult> results = new ArrayList<>();
+		for (int i = 0; i < uploads.size(); i++) {
+			int row = i;
+			List<ClassificationResult.Prediction> top = IntStream.range(0, classes)
+				.boxed()
+				.sorted(Comparator.comparingDouble((Integer c) -> probabilities[row * classes + c]).reversed())
+				.limit(topK)
+				.map(c -> new ClassificationResult.Prediction(metadata.classes().get(c),
+						probabilities[row * classes + c]))
+				.toList();
+			results.add(new ClassificationResult.FileResult(uploads.get(i).name(), top, prepMillis[i]));
+		}
+		return new ClassificationResult(metadata.name(), metadata.version(), results, inferenceMillis,
+				(System.nanoTime() - start) / 1e6);
+	}
+
+	/**
+	 * Class probabilities for prepared inputs (n x channels x height x width, back to
+	 * back).
+	 * @return n x classes probabilities
+	 */
+	public float[] predict(ModelMetadata metadata, float[] inputs) {
+		LoadedModel model = acquire(metadata);
+		try {
+			return model.predict(inputs, this.properties.acquireTimeout().toMillis(),
+					this.properties.retryAfterSeconds());
+		}
+		catch (TranslateException ex) {
+			throw new IllegalStateException("inference failed for " + metadata.name() + ": " + ex.getMessage(), ex);
+		}
+		finally {
+			model.release();
+		}
+	}
+
+	/** Whether a version can be loaded (loading it if needed). */
+	public boolean isReady(ModelMetadata metadata) {
+		try {
+			acquire(metadata).release();
+			return true;
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
+	/** Loaded models by key, with their pool sizes and idle predictors. */
+	public synchronized Map<String, int[]> pools() {
+		Map<String, int[]> pools = new LinkedHashMap<>();
+		this.cache.forEach((key, m) -> pools.put(key, new int[] { m.poolSize(), m.idlePredictors() }));
+		return pools;
+	}
+
+	private synchronized LoadedModel acquire(ModelMetadata metadata) {
+		String key = metadata.name() + "/" + metadata.version() + "/" + metadata.parametersSha256();
+		LoadedModel model = this.cache.get(key);
+		if (model == null) {
+			forget(metadata.name(), metadata.version());
+			try {
+				model = new LoadedModel(metadata, this.store.versionDir(metadata.name(), metadata.version()),
+						this.architectures, this.runtime.device(), this.properties.poolSize());
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			this.cache.put(key, model);
+			log.info("Loaded model {} version {} with {} predictors", metadata.name(), metadata.version(),
+					this.properties.poolSize());
+			while (this.cache.size() > this.properties.cacheSize()) {
+				Iterator<Map.Entry<String, LoadedModel>> eldest = this.cache.entrySet().iterator();
+				LoadedModel old = eldest.next().getValue();
+				eldest.remove();
+				old.evict();
+			}
+		}
+		model.retain();
+		return model;
+	}
+
+	/** Drops cached entries of a version (all versions when {@code version} is null). */
+	private synchronized void forget(String name, Integer version) {
+		String prefix = name + "/" + ((version != null) ? version + "/" : "");
+		Iterator<Map.Entry<String, LoadedModel>> it = this.cache.entrySet().iterator();
+		while (it.hasNext()) {
+			Map.Entry<String, LoadedModel> e = it.next();
+			if (e.getKey().startsWith(prefix)) {
+				it.remove();
+				e.getValue().evict();
+			}
+		}
+	}
+
+	@PreDestroy
+	synchronized void closeAll() {
+		this.cache.values().forEach(LoadedModel::evict);
+		this.cache.clear();
+	}
+
+}

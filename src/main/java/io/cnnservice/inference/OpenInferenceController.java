@@ -1,0 +1,152 @@
+package io.cnnservice.inference;
+
+import java.util.List;
+import java.util.Map;
+
+import io.cnnservice.engine.EngineRuntime;
+import io.cnnservice.models.ModelMetadata;
+import io.cnnservice.models.ModelStore;
+import io.cnnservice.models.ModelSummary;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The open inference protocol (KServe v2 / Triton) over HTTP/JSON, so existing clients
+ * can call the models with tensors that are already prepared (normalised, N x C x H x W).
+ */
+@RestController
+@RequestMapping("/v2")
+@Tag(name = "open inference protocol", description = "KServe v2 REST: health, model metadata and FP32 tensor inference")
+class OpenInferenceController {
+
+	static final String INPUT = "input";
+
+	static final String OUTPUT = "probabilities";
+
+	private final ModelServing serving;
+
+	private final ModelStore store;
+
+	private final EngineRuntime runtime;
+
+	OpenInferenceController(ModelServing serving, ModelStore store, EngineRuntime runtime) {
+		this.serving = serving;
+		this.store = store;
+		this.runtime = runtime;
+	}
+
+	/**
+	 * A tensor in the protocol's JSON form.
+	 *
+	 * @param name tensor name
+	 * @param shape dimensions
+	 * @param datatype element type; only FP32 is accepted
+	 * @param data elements, flat in row-major order (nested arrays are accepted too)
+	 */
+	record Tensor(String name, List<Long> shape, String datatype, Object data) {
+	}
+
+	/**
+	 * An inference request.
+	 *
+	 * @param id optional request id, echoed back
+	 * @param inputs exactly one input tensor named "input"
+	 * @param outputs ignored: the only output is "probabilities"
+	 */
+	record InferRequest(String id, List<Tensor> inputs, List<Map<String, Object>> outputs) {
+	}
+
+	/**
+	 * An inference response.
+	 *
+	 * @param model_name model name
+	 * @param model_version version used
+	 * @param id the request id, if one was given
+	 * @param outputs the probabilities tensor
+	 */
+	record InferResponse(String model_name, String model_version, String id, List<Tensor> outputs) {
+	}
+
+	/**
+	 * Tensor metadata.
+	 *
+	 * @param name tensor name
+	 * @param datatype element type
+	 * @param shape dimensions, -1 for the batch
+	 */
+	record TensorMetadata(String name, String datatype, List<Long> shape) {
+	}
+
+	/**
+	 * Model metadata.
+	 *
+	 * @param name model name
+	 * @param versions available versions
+	 * @param platform serving platform
+	 * @param inputs input tensors
+	 * @param outputs output tensors
+	 */
+	record ModelMetadataResponse(String name, List<String> versions, String platform, List<TensorMetadata> inputs,
+			List<TensorMetadata> outputs) {
+	}
+
+	@GetMapping("/health/live")
+	@Operation(summary = "The process is up")
+	Map<String, Boolean> live() {
+		return Map.of("live", true);
+	}
+
+	@GetMapping("/health/ready")
+	@Operation(summary = "The engine is loaded and the model store is usable")
+	ResponseEntity<Map<String, Boolean>> ready() {
+		boolean ready = this.runtime.engine() != null && this.store.isWritable();
+		return ResponseEntity.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+			.body(Map.of("ready", ready));
+	}
+
+	@GetMapping({ "/models/{name}", "/models/{name}/versions/{version}" })
+	@Operation(summary = "Model metadata: versions, input and output tensors")
+	ModelMetadataResponse metadata(@PathVariable String name, @PathVariable(required = false) Integer version) {
+		ModelMetadata m = this.serving.resolve(name, version);
+		ModelSummary summary = this.store.get(name);
+		List<Integer> shape = m.inputShape();
+		return new ModelMetadataResponse(m.name(),
+				summary.versions().stream().map(v -> Integer.toString(v.version())).toList(), "djl_pytorch",
+				List.of(new TensorMetadata(INPUT, "FP32",
+						List.of(-1L, (long) shape.get(0), (long) shape.get(1), (long) shape.get(2)))),
+				List.of(new TensorMetadata(OUTPUT, "FP32", List.of(-1L, (long) m.classes().size()))));
+	}
+
+	@GetMapping({ "/models/{name}/ready", "/models/{name}/versions/{version}/ready" })
+	@Operation(summary = "Whether the model version can serve (it is loaded if needed)")
+	ResponseEntity<Map<String, Object>> modelReady(@PathVariable String name,
+			@PathVariable(required = false) Integer version) {
+		ModelMetadata m = this.serving.resolve(name, version);
+		boolean ready = this.serving.isReady(m);
+		return ResponseEntity.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+			.body(Map.of("name", m.name(), "version", Integer.toString(m.version()), "ready", ready));
+	}
+
+	@PostMapping({ "/models/{name}/infer", "/models/{name}/versions/{version}/infer" })
+	@Operation(summary = "Class probabilities [N, classes] for an FP32 input tensor [N, C, H, W]")
+	InferResponse infer(@PathVariable String name, @PathVariable(required = false) Integer version,
+			@RequestBody InferRequest request) {
+		ModelMetadata m = this.serving.resolve(name, version);
+		float[] data = OpenInferenceTensors.input(request, m);
+		float[] probabilities = this.serving.predict(m, data);
+		long classes = m.classes().size();
+		long n = probabilities.length / classes;
+		return new InferResponse(m.name(), Integer.toString(m.version()), request.id(),
+				List.of(new Tensor(OUTPUT, List.of(n, classes), "FP32", probabilities)));
+	}
+
+}

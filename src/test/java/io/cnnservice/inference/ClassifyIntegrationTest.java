@@ -1,0 +1,354 @@
+package io.cnnservice.inference;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.zip.CRC32;
+
+import io.cnnservice.TestDatasets;
+import io.cnnservice.datasets.DatasetCatalog;
+import io.cnnservice.datasets.ImageSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.FileSystemUtils;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.HttpStatus;
+import org.springframework.mock.web.MockMultipartFile;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The shipped default model, served over HTTP to real uploads made from MNIST test
+ * digits.
+ */
+@SpringBootTest
+@AutoConfigureMockMvc
+class ClassifyIntegrationTest {
+
+	static final Path STORE;
+
+	static {
+		try {
+			STORE = Files.createTempDirectory("cnn-serve-it");
+			FileSystemUtils.copyRecursively(Path.of("model-store"), STORE);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	static ImageSet digits;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		registry.add("cnn.datasets.root", () -> TestDatasets.root().toString());
+		registry.add("cnn.model-store.root", STORE::toString);
+		registry.add("cnn.inference.max-file-size", () -> "2MB");
+		registry.add("cnn.inference.max-pixels", () -> "4000000");
+	}
+
+	@BeforeAll
+	static void readDigits(@Autowired DatasetCatalog datasets) {
+		digits = datasets.load("mnist").test();
+	}
+
+	@Autowired
+	MockMvcTester mvc;
+
+	@Autowired
+	JsonMapper json;
+
+	@Autowired
+	ModelServing serving;
+
+	private MvcTestResult classify(String query, MockMultipartFile... files) {
+		var request = this.mvc.post().uri("/api/v1/models/lenet-mnist/classify" + query).multipart();
+		for (MockMultipartFile f : files) {
+			request = request.file(f);
+		}
+		return request.exchange();
+	}
+
+	private JsonNode body(MvcTestResult result) throws Exception {
+		return this.json.readTree(result.getResponse().getContentAsString());
+	}
+
+	@Test
+	void theDefaultModelReadsEveryKindOfUploadAtLeast95PercentRight() {
+		// test digits the model never saw, spread over the split
+		int n = 100;
+		Map<UploadVariants, Integer> correct = new EnumMap<>(UploadVariants.class);
+		for (UploadVariants variant : UploadVariants.values()) {
+			List<Upload> uploads = new ArrayList<>();
+			for (int k = 0; k < n; k++) {
+				uploads.add(new Upload(variant + "-" + k, variant.render(digits, k * 97, 1)));
+			}
+			int ok = 0;
+			for (int from = 0; from < n; from += 50) {
+				ClassificationResult result = this.serving.classify("lenet-mnist", null, 1,
+						uploads.subList(from, Math.min(n, from + 50)));
+				for (int k = 0; k < result.results().size(); k++) {
+					int label = digits.labels()[(from + k) * 97];
+					if (result.results().get(k).predictions().get(0).label().equals(Integer.toString(label))) {
+						ok++;
+					}
+				}
+			}
+			correct.put(variant, ok);
+		}
+		System.out.println("default model accuracy per upload variant (of " + n + "): " + correct);
+		assertThat(correct)
+			.allSatisfy((variant, ok) -> assertThat(ok / (double) n).as(variant.name()).isGreaterThanOrEqualTo(0.95));
+	}
+
+	private static MockMultipartFile file(String name, byte[] bytes) {
+		return new MockMultipartFile("file", name, "application/octet-stream", bytes);
+	}
+
+	private static byte[] png(int digit) {
+		return UploadVariants.PLAIN_PNG.render(digits, digit, 1);
+	}
+
+	@Test
+	void classifiesOneUploadWithTopKAndProbabilitiesThatSumToOne() throws Exception {
+		MvcTestResult result = classify("?topK=10", file("seven.png", png(0)));
+		assertThat(result).hasStatusOk();
+		JsonNode body = body(result);
+		assertThat(body.get("model").asString()).isEqualTo("lenet-mnist");
+		assertThat(body.get("version").asInt()).isEqualTo(1);
+		JsonNode first = body.get("results").get(0);
+		assertThat(first.get("file").asString()).isEqualTo("seven.png");
+		assertThat(first.get("predictions")).hasSize(10);
+		assertThat(first.get("predictions").get(0).get("label").asString()).isEqualTo("7");
+		double sum = 0;
+		for (JsonNode p : first.get("predictions")) {
+			sum += p.get("probability").asDouble();
+		}
+		assertThat(sum).isCloseTo(1.0, within(1e-4));
+		assertThat(body.get("totalMillis").asDouble()).isPositive();
+	}
+
+	@Test
+	void classifiesSeveralFilesInUploadOrderWithTheDefaultTopThree() throws Exception {
+		MvcTestResult result = classify("", file("a.png", png(1)),
+				file("b.bmp", UploadVariants.BMP.render(digits, 2, 1)),
+				file("c.jpg", UploadVariants.SCAN_JPEG.render(digits, 3, 1)));
+		assertThat(result).hasStatusOk();
+		JsonNode results = body(result).get("results");
+		assertThat(results.findValuesAsString("file")).containsExactly("a.png", "b.bmp", "c.jpg");
+		for (int i = 0; i < 3; i++) {
+			assertThat(results.get(i).get("predictions")).hasSize(3);
+			assertThat(results.get(i).get("predictions").get(0).get("label").asString())
+				.isEqualTo(Integer.toString(digits.labels()[i + 1]));
+		}
+	}
+
+	@Test
+	void badUploadsGetProblemDetailsNamingTheFile() throws Exception {
+		byte[] good = png(0);
+		byte[] jpeg = UploadVariants.SCAN_JPEG.render(digits, 0, 1);
+		assertProblem(classify("", file("notes.txt", "just text".getBytes(StandardCharsets.UTF_8))),
+				HttpStatus.UNSUPPORTED_MEDIA_TYPE, "notes.txt");
+		assertProblem(classify("", file("half.png", java.util.Arrays.copyOf(good, good.length / 2))),
+				HttpStatus.BAD_REQUEST, "half.png");
+		assertProblem(classify("", file("cut.jpg", java.util.Arrays.copyOf(jpeg, jpeg.length / 2))),
+				HttpStatus.BAD_REQUEST, "cut.jpg");
+		assertProblem(classify("", file("empty.png", new byte[0])), HttpStatus.BAD_REQUEST, "empty.png");
+		assertProblem(classify("", file("huge.png", new byte[3 * 1024 * 1024])), HttpStatus.PAYLOAD_TOO_LARGE,
+				"huge.png");
+		assertProblem(classify("", file("bomb.png", pngHeaderOnly(30_000, 30_000))), HttpStatus.PAYLOAD_TOO_LARGE,
+				"bomb.png");
+		// a good file next to a bad one: the whole request is refused, naming the bad one
+		assertProblem(classify("", file("ok.png", good), file("bad.gif", "GIF89a".getBytes(StandardCharsets.UTF_8))),
+				HttpStatus.BAD_REQUEST, "bad.gif");
+	}
+
+	private void assertProblem(MvcTestResult result, HttpStatus status, String fileName) throws Exception {
+		assertThat(result).hasStatus(status).hasContentType("application/problem+json");
+		assertThat(body(result).get("detail").asString()).contains(fileName);
+	}
+
+	/** A valid PNG signature and header announcing a huge image, with no pixel data. */
+	private static byte[] pngHeaderOnly(int width, int height) {
+		java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(17);
+		ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height);
+		ihdr.put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+		CRC32 crc = new CRC32();
+		crc.update(ihdr.array());
+		java.nio.ByteBuffer png = java.nio.ByteBuffer.allocate(8 + 4 + 17 + 4);
+		png.put(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' });
+		png.putInt(13).put(ihdr.array()).putInt((int) crc.getValue());
+		return png.array();
+	}
+
+	@Test
+	void badParametersAndUnknownModelsAreProblems() throws Exception {
+		assertThat(classify("?topK=0", file("a.png", png(0)))).hasStatus(HttpStatus.BAD_REQUEST)
+			.bodyJson()
+			.extractingPath("$.errors[0].field")
+			.isEqualTo("topK");
+		assertThat(classify("?topK=11", file("a.png", png(0)))).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(classify("?version=9", file("a.png", png(0)))).hasStatus(HttpStatus.NOT_FOUND)
+			.hasContentType("application/problem+json");
+		assertThat(this.mvc.post().uri("/api/v1/models/nope/classify").multipart().file(file("a.png", png(0))))
+			.hasStatus(HttpStatus.NOT_FOUND);
+		assertThat(this.mvc.post()
+			.uri("/api/v1/models/lenet-mnist/classify")
+			.multipart()
+			.file(new MockMultipartFile("image", "a.png", "image/png", png(0)))).hasStatus(HttpStatus.BAD_REQUEST)
+			.bodyJson()
+			.extractingPath("$.errors[0].field")
+			.isEqualTo("file");
+	}
+
+	@Test
+	void sixteenThreadsGetTheSameAnswersAsOne() throws Exception {
+		int perThread = 12;
+		ExecutorService pool = Executors.newFixedThreadPool(16);
+		try {
+			List<Callable<List<String>>> tasks = new ArrayList<>();
+			for (int t = 0; t < 16; t++) {
+				int offset = 1000 + t * perThread;
+				tasks.add(() -> {
+					List<String> labels = new ArrayList<>();
+					for (int k = 0; k < perThread; k++) {
+						MvcTestResult r = classify("", file("d.png", png(offset + k)));
+						assertThat(r).hasStatusOk();
+						labels.add(body(r).get("results").get(0).get("predictions").get(0).get("label").asString());
+					}
+					return labels;
+				});
+			}
+			int right = 0;
+			List<Future<List<String>>> futures = pool.invokeAll(tasks);
+			for (int t = 0; t < 16; t++) {
+				List<String> labels = futures.get(t).get();
+				for (int k = 0; k < perThread; k++) {
+					int index = 1000 + t * perThread + k;
+					String alone = this.serving
+						.classify("lenet-mnist", null, 1, List.of(new Upload("d.png", png(index))))
+						.results()
+						.get(0)
+						.predictions()
+						.get(0)
+						.label();
+					assertThat(labels.get(k)).isEqualTo(alone);
+					right += alone.equals(Integer.toString(digits.labels()[index])) ? 1 : 0;
+				}
+			}
+			assertThat(right).isGreaterThanOrEqualTo(16 * perThread * 95 / 100);
+		}
+		finally {
+			pool.shutdown();
+		}
+	}
+
+	@Test
+	void aNewVersionIsServedAtOnceAndADeletedOneIsGone() throws Exception {
+		Path v1 = STORE.resolve("lenet-mnist/1");
+		Path v2 = STORE.resolve("lenet-mnist/2");
+		FileSystemUtils.copyRecursively(v1, v2);
+		Files.writeString(v2.resolve("model.json"),
+				Files.readString(v1.resolve("model.json")).replace("\"version\" : 1", "\"version\" : 2"));
+		try {
+			assertThat(body(classify("", file("a.png", png(0)))).get("version").asInt()).isEqualTo(2);
+			assertThat(body(classify("?version=1", file("a.png", png(0)))).get("version").asInt()).isEqualTo(1);
+		}
+		finally {
+			assertThat(this.mvc.delete().uri("/api/v1/models/lenet-mnist/versions/2")).hasStatus(HttpStatus.NO_CONTENT);
+		}
+		assertThat(body(classify("", file("a.png", png(0)))).get("version").asInt()).isEqualTo(1);
+		assertThat(classify("?version=2", file("a.png", png(0)))).hasStatus(HttpStatus.NOT_FOUND);
+	}
+
+	@Test
+	void speaksTheOpenInferenceProtocol() throws Exception {
+		assertThat(this.mvc.get().uri("/v2/health/live")).hasStatusOk()
+			.bodyJson()
+			.extractingPath("$.live")
+			.isEqualTo(true);
+		assertThat(this.mvc.get().uri("/v2/health/ready")).hasStatusOk();
+		JsonNode meta = this.json
+			.readTree(this.mvc.get().uri("/v2/models/lenet-mnist").exchange().getResponse().getContentAsString());
+		assertThat(meta.get("inputs").get(0).get("shape").toString()).isEqualTo("[-1,1,28,28]");
+		assertThat(meta.get("outputs").get(0).get("shape").toString()).isEqualTo("[-1,10]");
+		assertThat(meta.get("versions").toString()).isEqualTo("[\"1\"]");
+		assertThat(this.mvc.get().uri("/v2/models/lenet-mnist/ready")).hasStatusOk();
+
+		// two digits prepared the way the model was trained: (pixel / 255 - mean) / std
+		float mean = 0.13066047f;
+		float std = 0.3081078f;
+		StringBuilder data = new StringBuilder();
+		for (int i = 0; i < 2 * 784; i++) {
+			data.append(i == 0 ? "" : ",").append(((digits.pixels()[i] & 0xFF) / 255f - mean) / std);
+		}
+		String request = "{\"id\": \"r1\", \"inputs\": [{\"name\": \"input\", \"shape\": [2, 1, 28, 28], \"datatype\": \"FP32\", \"data\": ["
+				+ data + "]}]}";
+		MvcTestResult result = this.mvc.post()
+			.uri("/v2/models/lenet-mnist/versions/1/infer")
+			.contentType("application/json")
+			.content(request)
+			.exchange();
+		assertThat(result).hasStatusOk();
+		JsonNode out = body(result);
+		assertThat(out.get("id").asString()).isEqualTo("r1");
+		assertThat(out.get("model_version").asString()).isEqualTo("1");
+		JsonNode tensor = out.get("outputs").get(0);
+		assertThat(tensor.get("shape").toString()).isEqualTo("[2,10]");
+		for (int row = 0; row < 2; row++) {
+			int best = 0;
+			double sum = 0;
+			for (int c = 0; c < 10; c++) {
+				double p = tensor.get("data").get(row * 10 + c).asDouble();
+				sum += p;
+				best = (p > tensor.get("data").get(row * 10 + best).asDouble()) ? c : best;
+			}
+			assertThat(sum).isCloseTo(1.0, within(1e-4));
+			assertThat(best).isEqualTo(digits.labels()[row]);
+		}
+
+		MvcTestResult wrongShape = this.mvc.post()
+			.uri("/v2/models/lenet-mnist/infer")
+			.contentType("application/json")
+			.content(
+					"{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 3, 28, 28], \"datatype\": \"FP32\", \"data\": [0]}]}")
+			.exchange();
+		assertThat(wrongShape).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(body(wrongShape).get("error").asString()).contains("[N, 1, 28, 28]");
+		MvcTestResult missing = this.mvc.post()
+			.uri("/v2/models/nope/infer")
+			.contentType("application/json")
+			.content("{\"inputs\": []}")
+			.exchange();
+		assertThat(missing).hasStatus(HttpStatus.NOT_FOUND);
+		assertThat(body(missing).get("error").asString()).contains("nope");
+		MvcTestResult malformed = this.mvc.post()
+			.uri("/v2/models/lenet-mnist/infer")
+			.contentType("application/json")
+			.content("{\"inputs\": [")
+			.exchange();
+		assertThat(malformed).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(body(malformed).has("error")).isTrue();
+		assertThat(this.mvc.get().uri("/v2/models/lenet-mnist/versions/7")).hasStatus(HttpStatus.NOT_FOUND);
+	}
+
+}
