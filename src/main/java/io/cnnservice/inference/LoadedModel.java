@@ -63,7 +63,9 @@ final class LoadedModel implements AutoCloseable {
 			throw new IOException(
 					"cannot load " + metadata.name() + " version " + metadata.version() + ": " + ex.getMessage(), ex);
 		}
-		this.pool = new ArrayBlockingQueue<>(poolSize);
+		// fair: waiting requests get predictors in arrival order, which keeps the latency
+		// tail short
+		this.pool = new ArrayBlockingQueue<>(poolSize, true);
 		for (int i = 0; i < poolSize; i++) {
 			Predictor<float[], float[]> p = this.model.newPredictor(new BatchTranslator(spec));
 			this.all.add(p);

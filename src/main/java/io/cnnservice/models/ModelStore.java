@@ -7,6 +7,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,7 +15,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -45,6 +48,8 @@ public class ModelStore {
 	private final Path root;
 
 	private final JsonMapper json;
+
+	private final Map<Path, CachedMetadata> metadataCache = new ConcurrentHashMap<>();
 
 	/** Writes a model's parameter file into a folder and returns the file's name. */
 	@FunctionalInterface
@@ -157,10 +162,29 @@ public class ModelStore {
 	/** One version's metadata. */
 	public ModelMetadata get(String name, int version) {
 		Path meta = versionDir(name, version).resolve(METADATA);
-		if (!Files.isRegularFile(meta)) {
+		BasicFileAttributes attributes;
+		try {
+			attributes = Files.readAttributes(meta, BasicFileAttributes.class);
+		}
+		catch (IOException ex) {
 			throw ModelNotFoundException.forVersion(name, version);
 		}
-		return read(meta);
+		if (!attributes.isRegularFile()) {
+			throw ModelNotFoundException.forVersion(name, version);
+		}
+		// serving resolves a version on every request: parse model.json only when it
+		// changed
+		long stamp = attributes.lastModifiedTime().toMillis() * 31 + attributes.size();
+		CachedMetadata cached = this.metadataCache.get(meta);
+		if (cached != null && cached.stamp() == stamp) {
+			return cached.metadata();
+		}
+		ModelMetadata metadata = read(meta);
+		this.metadataCache.put(meta, new CachedMetadata(stamp, metadata));
+		return metadata;
+	}
+
+	private record CachedMetadata(long stamp, ModelMetadata metadata) {
 	}
 
 	/** The newest version's metadata, reading only that version's model.json. */
@@ -215,6 +239,7 @@ public class ModelStore {
 			throw ModelNotFoundException.forVersion(name, version);
 		}
 		deleteRecursively(trash);
+		this.metadataCache.remove(dir.resolve(METADATA));
 		if (versions(name).isEmpty()) {
 			try (Stream<Path> rest = Files.list(dir.getParent())) {
 				if (rest.findAny().isEmpty()) {
