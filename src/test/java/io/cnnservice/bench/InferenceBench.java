@@ -91,10 +91,18 @@ class InferenceBench {
 			}
 			batches.append(String.format("\"batch%dImagesPerSecond\": %.0f, ", batch, median(rates)));
 		}
+		// the JVM heap dominates RSS at first; after one round of predictions it is
+		// steady, so a
+		// second round shows what predictions themselves keep (native memory included)
+		for (int i = 0; i < leakRuns; i++) {
+			serving.predict(meta, one);
+		}
+		System.gc();
 		long rssBefore = rssKb();
 		for (int i = 0; i < leakRuns; i++) {
 			serving.predict(meta, one);
 		}
+		System.gc();
 		long rssAfter = rssKb();
 		System.out.printf(
 				"BENCH {\"intraOpThreads\": %d, \"ompWaitPolicy\": \"%s\", \"singleImageHttpFreeMillis\": {\"median\": %.3f, \"p99\": %.3f}, "
