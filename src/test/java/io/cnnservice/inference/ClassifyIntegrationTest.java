@@ -351,4 +351,46 @@ class ClassifyIntegrationTest {
 		assertThat(this.mvc.get().uri("/v2/models/lenet-mnist/versions/7")).hasStatus(HttpStatus.NOT_FOUND);
 	}
 
+	@Test
+	void colourModelsResizeAndNormaliseColourUploads(@Autowired io.cnnservice.training.TrainingJobService training)
+			throws Exception {
+		var job = training.submit(new io.cnnservice.training.TrainingRequest("seed-cnn", "cifar10", 1, 64, null, null,
+				null, null, null, null, null, null, null, null, 7L, 640, 200, "it-cifar", null, null));
+		long deadline = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
+		while (!training.get(job.id()).status().isFinished() && System.nanoTime() < deadline) {
+			Thread.sleep(100);
+		}
+		assertThat(training.get(job.id()).status()).isEqualTo(io.cnnservice.training.JobStatus.SUCCEEDED);
+
+		// a 200x150 colour photo-like JPEG and a tiny 16x16 PNG: both become 32x32 RGB
+		java.awt.image.BufferedImage photo = new java.awt.image.BufferedImage(200, 150,
+				java.awt.image.BufferedImage.TYPE_INT_RGB);
+		for (int y = 0; y < 150; y++) {
+			for (int x = 0; x < 200; x++) {
+				photo.setRGB(x, y, ((x + y) % 256 << 16) | (120 << 8) | (255 - y));
+			}
+		}
+		java.awt.image.BufferedImage tiny = new java.awt.image.BufferedImage(16, 16,
+				java.awt.image.BufferedImage.TYPE_INT_ARGB);
+		MvcTestResult result = this.mvc.post()
+			.uri("/api/v1/models/it-cifar/classify?topK=10")
+			.multipart()
+			.file(file("photo.jpg", UploadVariants.jpeg(photo, 0.9f)))
+			.file(file("tiny.png", UploadVariants.encode(tiny, "png")))
+			.exchange();
+		assertThat(result).hasStatusOk();
+		JsonNode results = body(result).get("results");
+		for (JsonNode r : results) {
+			assertThat(r.get("predictions").findValuesAsString("label")).containsExactlyInAnyOrder("airplane",
+					"automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
+			double sum = 0;
+			for (JsonNode p : r.get("predictions")) {
+				sum += p.get("probability").asDouble();
+			}
+			assertThat(sum).isCloseTo(1.0, within(1e-4));
+		}
+		assertThat(this.mvc.get().uri("/v2/models/it-cifar").exchange().getResponse().getContentAsString())
+			.contains("[-1,3,32,32]");
+	}
+
 }
