@@ -9,14 +9,17 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import ai.djl.translate.TranslateException;
 import io.cnnservice.architectures.ArchitectureCatalog;
 import io.cnnservice.engine.EngineRuntime;
+import io.cnnservice.metrics.InferenceMetrics;
 import io.cnnservice.models.ModelMetadata;
 import io.cnnservice.models.ModelNotFoundException;
 import io.cnnservice.models.ModelStore;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +49,11 @@ public class ModelServing {
 	/** Keyed by name, version and parameter hash: a re-created version is a new entry. */
 	private final LinkedHashMap<String, LoadedModel> cache = new LinkedHashMap<>(16, 0.75f, true);
 
+	private final InferenceMetrics metrics;
+
 	public ModelServing(ModelStore store, ArchitectureCatalog architectures, EngineRuntime runtime,
-			ImageDecoder decoder, InferenceProperties properties) {
+			ImageDecoder decoder, InferenceProperties properties, InferenceMetrics metrics) {
+		this.metrics = metrics;
 		this.store = store;
 		this.architectures = architectures;
 		this.runtime = runtime;
@@ -58,7 +64,9 @@ public class ModelServing {
 	/** The metadata of a version, or of the latest when {@code version} is null. */
 	public ModelMetadata resolve(String name, Integer version) {
 		try {
-			return (version == null) ? this.store.latest(name) : this.store.get(name, version);
+			ModelMetadata metadata = (version == null) ? this.store.latest(name) : this.store.get(name, version);
+			registerMetrics(metadata.name());
+			return metadata;
 		}
 		catch (ModelNotFoundException ex) {
 			forget(name, version);
@@ -66,10 +74,55 @@ public class ModelServing {
 		}
 	}
 
+	/**
+	 * Series exist for every stored model from start-up, not only after its first
+	 * request.
+	 */
+	@PostConstruct
+	void registerStoredModels() {
+		this.store.list().forEach(m -> registerMetrics(m.name()));
+	}
+
+	private void registerMetrics(String model) {
+		this.metrics.register(model, this, s -> s.predictors(model, true), s -> s.predictors(model, false));
+	}
+
+	/** Busy predictors (or all predictors) across the loaded versions of a model. */
+	synchronized int predictors(String model, boolean busyOnly) {
+		int n = 0;
+		for (Map.Entry<String, LoadedModel> e : this.cache.entrySet()) {
+			if (e.getKey().startsWith(model + "/")) {
+				n += busyOnly ? e.getValue().poolSize() - e.getValue().idlePredictors() : e.getValue().poolSize();
+			}
+		}
+		return n;
+	}
+
 	/** Classifies uploaded images with one forward pass. */
 	public ClassificationResult classify(String name, Integer version, int topK, List<Upload> uploads) {
 		long start = System.nanoTime();
 		ModelMetadata metadata = resolve(name, version);
+		InferenceMetrics.Outcome outcome = InferenceMetrics.Outcome.ERROR;
+		try {
+			ClassificationResult result = classify(metadata, topK, uploads, start);
+			outcome = InferenceMetrics.Outcome.SUCCESS;
+			this.metrics.images(metadata.name()).increment(uploads.size());
+			return result;
+		}
+		catch (InvalidImageException | InvalidInferenceRequestException ex) {
+			outcome = InferenceMetrics.Outcome.CLIENT_ERROR;
+			throw ex;
+		}
+		catch (PoolSaturatedException ex) {
+			outcome = InferenceMetrics.Outcome.BUSY;
+			throw ex;
+		}
+		finally {
+			this.metrics.timer(metadata.name(), outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private ClassificationResult classify(ModelMetadata metadata, int topK, List<Upload> uploads, long start) {
 		int classes = metadata.classes().size();
 		if (topK < 1 || topK > classes) {
 			throw new InvalidInferenceRequestException("topK",
@@ -95,7 +148,7 @@ public class ModelServing {
 			prepMillis[i] = (System.nanoTime() - t) / 1e6;
 		}
 		long inferenceStart = System.nanoTime();
-		float[] probabilities = predict(metadata, batch);
+		float[] probabilities = forward(metadata, batch);
 		double inferenceMillis = (System.nanoTime() - inferenceStart) / 1e6;
 		List<ClassificationResult.FileResult> results = new ArrayList<>();
 		for (int i = 0; i < uploads.size(); i++) {
@@ -115,10 +168,28 @@ public class ModelServing {
 
 	/**
 	 * Class probabilities for prepared inputs (n x channels x height x width, back to
-	 * back).
+	 * back), timed and counted like a classify request.
 	 * @return n x classes probabilities
 	 */
 	public float[] predict(ModelMetadata metadata, float[] inputs) {
+		long start = System.nanoTime();
+		InferenceMetrics.Outcome outcome = InferenceMetrics.Outcome.ERROR;
+		try {
+			float[] result = forward(metadata, inputs);
+			outcome = InferenceMetrics.Outcome.SUCCESS;
+			this.metrics.images(metadata.name()).increment(result.length / (double) metadata.classes().size());
+			return result;
+		}
+		catch (PoolSaturatedException ex) {
+			outcome = InferenceMetrics.Outcome.BUSY;
+			throw ex;
+		}
+		finally {
+			this.metrics.timer(metadata.name(), outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private float[] forward(ModelMetadata metadata, float[] inputs) {
 		LoadedModel model = acquire(metadata);
 		try {
 			return model.predict(inputs, this.properties.acquireTimeout().toMillis(),

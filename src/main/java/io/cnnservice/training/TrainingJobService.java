@@ -179,6 +179,11 @@ public class TrainingJobService {
 			.toList();
 	}
 
+	/** How many jobs have this status. */
+	public long count(JobStatus status) {
+		return this.jobs.values().stream().filter(j -> j.status() == status).count();
+	}
+
 	public TrainingJobView get(String id) {
 		return find(id).view();
 	}

@@ -29,6 +29,7 @@ import io.cnnservice.datasets.ImageSet;
 import io.cnnservice.datasets.InputSpec;
 import io.cnnservice.datasets.LoadedDataset;
 import io.cnnservice.engine.EngineRuntime;
+import io.cnnservice.metrics.TrainingMetrics;
 import io.cnnservice.models.ModelMetadata;
 import io.cnnservice.models.ModelStore;
 import tools.jackson.databind.json.JsonMapper;
@@ -57,8 +58,11 @@ class TrainingRunner {
 
 	private final JsonMapper json;
 
+	private final TrainingMetrics metrics;
+
 	TrainingRunner(DatasetCatalog datasets, ArchitectureCatalog architectures, EngineRuntime runtime, ModelStore store,
-			JsonMapper json) {
+			JsonMapper json, TrainingMetrics metrics) {
+		this.metrics = metrics;
 		this.datasets = datasets;
 		this.architectures = architectures;
 		this.runtime = runtime;
@@ -131,6 +135,7 @@ class TrainingRunner {
 			BatchAssembler trainBatches, BatchAssembler testBatches, int batchSize, LearningRateSchedule schedule,
 			Consumer<TrainingJob> onEpoch) {
 		TrainingRequest req = job.request();
+		TrainingMetrics.JobGauges gauges = this.metrics.jobStarted(job.id(), req.architecture(), req.dataset());
 		int batches = (train.count() + batchSize - 1) / batchSize;
 		int totalBatches = batches * req.epochs();
 		Random shuffleRandom = new Random(req.seed());
@@ -167,6 +172,7 @@ class TrainingRunner {
 				}
 				seen += to - from;
 				double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
+				gauges.batch(to - from, lossSum / seen, seen / Math.max(epochSeconds, 1e-9));
 				double doneBatches = (epoch - 1) * (double) batches + b + 1;
 				double perBatch = (trainingNanos / 1e9 + epochSeconds) / doneBatches;
 				job.progress(new Progress("training", epoch, req.epochs(), b + 1, batches,
@@ -182,6 +188,7 @@ class TrainingRunner {
 			last = new EpochResult(epoch, lossSum / seen, (double) correct / seen, eval[0], eval[1], seconds,
 					seen / seconds, schedule.atEndOfEpoch(epoch));
 			job.epochDone(last);
+			gauges.epoch(epoch, eval[1]);
 			job.phase("training");
 			onEpoch.accept(job);
 		}

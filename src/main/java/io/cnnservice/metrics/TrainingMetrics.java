@@ -1,0 +1,120 @@
+package io.cnnservice.metrics;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Training meters: images trained per architecture and dataset (a counter, registered for
+ * every architecture and standard dataset at start-up so it exists before the first job),
+ * and per-job gauges of speed, loss, test accuracy and epoch for the last
+ * {@link #JOBS_KEPT} jobs. The job is the {@code job_id} label: a label named {@code job}
+ * would collide with Prometheus's own target label and arrive as {@code exported_job}.
+ */
+@Component
+public class TrainingMetrics {
+
+	/**
+	 * Jobs whose gauges are kept; older ones are removed so job ids cannot grow the
+	 * series without bound.
+	 */
+	static final int JOBS_KEPT = 20;
+
+	static final List<String> STANDARD_DATASETS = List.of("mnist", "fashion-mnist", "cifar10");
+
+	static final List<String> ARCHITECTURES = List.of("seed-fc", "mlp", "seed-cnn", "lenet", "vgg-small", "resnet");
+
+	private final MeterRegistry registry;
+
+	private final Map<String, JobGauges> jobs = new LinkedHashMap<>();
+
+	/** The values one job's gauges read. */
+	public static final class JobGauges {
+
+		private volatile double imagesPerSecond;
+
+		private volatile double loss = Double.NaN;
+
+		private volatile double testAccuracy = Double.NaN;
+
+		private volatile double epoch;
+
+		private final List<Meter> meters = new ArrayList<>();
+
+		private Counter images;
+
+		/** A finished batch: counts its images and updates speed and running loss. */
+		public void batch(int count, double runningLoss, double speed) {
+			this.images.increment(count);
+			this.loss = runningLoss;
+			this.imagesPerSecond = speed;
+		}
+
+		/** A finished epoch's test accuracy. */
+		public void epoch(int number, double accuracy) {
+			this.epoch = number;
+			this.testAccuracy = accuracy;
+		}
+
+	}
+
+	public TrainingMetrics(MeterRegistry registry) {
+		this.registry = registry;
+		for (String architecture : ARCHITECTURES) {
+			for (String dataset : STANDARD_DATASETS) {
+				images(architecture, dataset);
+			}
+		}
+	}
+
+	private Counter images(String architecture, String dataset) {
+		return Counter.builder("cnn.training.images")
+			.description("Training images processed")
+			.baseUnit("images")
+			.tag("architecture", architecture)
+			.tag("dataset", dataset)
+			.register(this.registry);
+	}
+
+	/**
+	 * Registers the gauges of a starting job (dropping the oldest job's beyond the
+	 * limit).
+	 */
+	public synchronized JobGauges jobStarted(String jobId, String architecture, String dataset) {
+		JobGauges g = new JobGauges();
+		g.images = images(architecture, dataset);
+		g.meters.add(Gauge.builder("cnn.training.images.per.second", g, j -> j.imagesPerSecond)
+			.description("Training speed of the job's current epoch")
+			.tag("job_id", jobId)
+			.register(this.registry));
+		g.meters.add(Gauge.builder("cnn.training.loss", g, j -> j.loss)
+			.description("Mean training loss of the job's current epoch")
+			.tag("job_id", jobId)
+			.register(this.registry));
+		g.meters.add(Gauge.builder("cnn.training.test.accuracy", g, j -> j.testAccuracy)
+			.description("Test accuracy after the job's last finished epoch")
+			.tag("job_id", jobId)
+			.register(this.registry));
+		g.meters.add(Gauge.builder("cnn.training.epoch", g, j -> j.epoch)
+			.description("Last finished epoch of the job")
+			.tag("job_id", jobId)
+			.register(this.registry));
+		this.jobs.put(jobId, g);
+		Iterator<Map.Entry<String, JobGauges>> it = this.jobs.entrySet().iterator();
+		while (this.jobs.size() > JOBS_KEPT && it.hasNext()) {
+			it.next().getValue().meters.forEach(this.registry::remove);
+			it.remove();
+		}
+		return g;
+	}
+
+}
