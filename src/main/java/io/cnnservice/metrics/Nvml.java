@@ -62,7 +62,9 @@ final class Nvml {
 			NvmlLibrary library = Native.load("nvidia-ml", NvmlLibrary.class);
 			return (library.nvmlInit_v2() == 0) ? new Nvml(library) : null;
 		}
-		catch (UnsatisfiedLinkError | RuntimeException ex) {
+		catch (LinkageError | RuntimeException ex) {
+			// no driver, or JNA cannot map its stub (a noexec /tmp in a container): no
+			// NVML
 			return null;
 		}
 	}
