@@ -1,0 +1,169 @@
+package io.cnnservice.deployment;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import io.cnnservice.TestDatasets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.BindMode;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.output.Slf4jLogConsumer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.junit.jupiter.Testcontainers;
+import org.testcontainers.utility.DockerImageName;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The real image built from service/Dockerfile, run the way Kubernetes runs it (non-root,
+ * read-only root filesystem, writable /tmp and /model-store), on the host network and a
+ * free 127.0.0.1 port: it must become ready, train a tiny job, classify a real PNG and
+ * expose its metrics. The image is named by CNN_TEST_IMAGE (.ci/run builds it); without
+ * Docker or the image the test is skipped, unless CNN_REQUIRE_DOCKER is true (CI), where
+ * it fails.
+ */
+@Tag("container")
+@Testcontainers(disabledWithoutDocker = true)
+class ContainerImageTest {
+
+	static GenericContainer<?> service;
+
+	static int port;
+
+	static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	static final JsonMapper json = JsonMapper.builder().build();
+
+	@BeforeAll
+	static void start() throws Exception {
+		String image = System.getenv("CNN_TEST_IMAGE");
+		boolean required = "true".equalsIgnoreCase(System.getenv("CNN_REQUIRE_DOCKER"));
+		boolean present = image != null && !image.isBlank()
+				&& !DockerClientFactory.instance().client().listImagesCmd().withImageNameFilter(image).exec().isEmpty();
+		if (!present && required) {
+			throw new IllegalStateException("CNN_REQUIRE_DOCKER=true but image '" + image + "' was not built");
+		}
+		assumeTrue(present, "no image to test: build one and set CNN_TEST_IMAGE (see .ci/run)");
+		try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			port = s.getLocalPort();
+		}
+		service = new GenericContainer<>(DockerImageName.parse(image)).withNetworkMode("host")
+			.withEnv(Map.of("PORT", Integer.toString(port), "SERVER_ADDRESS", "127.0.0.1"))
+			.withFileSystemBind(TestDatasets.root().toString(), "/data", BindMode.READ_ONLY)
+			// /model-store is a VOLUME: Docker gives it a fresh volume holding the
+			// shipped model
+			.withTmpFs(Map.of("/tmp", "rw,exec"))
+			.withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withReadonlyRootfs(true))
+			.withLogConsumer(new Slf4jLogConsumer(org.slf4j.LoggerFactory.getLogger("container")))
+			.waitingFor(Wait.forLogMessage(".*Started Application.*", 1).withStartupTimeout(Duration.ofMinutes(2)));
+		service.start();
+	}
+
+	@AfterAll
+	static void stop() {
+		if (service != null) {
+			service.stop();
+		}
+	}
+
+	@Test
+	void theImageBecomesReadyTrainsClassifiesAndExposesMetrics() throws Exception {
+		JsonNode ready = json.readTree(get("/actuator/health/readiness"));
+		assertThat(ready.get("status").asString()).isEqualTo("UP");
+		// the container's own HEALTHCHECK agrees once it has run
+		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+		String health = "";
+		while (System.nanoTime() < deadline && !"healthy".equals(health)) {
+			Thread.sleep(1000);
+			health = service.getCurrentContainerInfo().getState().getHealth().getStatus();
+		}
+		assertThat(health).isEqualTo("healthy");
+
+		JsonNode job = json.readTree(post("/api/v1/training-jobs", "application/json", """
+				{"architecture": "lenet", "dataset": "mnist", "trainLimit": 640, "testLimit": 200,
+				 "modelName": "container-lenet"}""".getBytes(StandardCharsets.UTF_8)));
+		String id = job.get("id").asString();
+		deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+		while (System.nanoTime() < deadline
+				&& !json.readTree(get("/api/v1/training-jobs/" + id)).get("status").asString().equals("SUCCEEDED")) {
+			Thread.sleep(250);
+		}
+		JsonNode done = json.readTree(get("/api/v1/training-jobs/" + id));
+		assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+		assertThat(json.readTree(get("/api/v1/models/container-lenet")).get("latestVersion").asInt()).isEqualTo(1);
+
+		JsonNode classified = json.readTree(post("/api/v1/models/lenet-mnist/classify",
+				"multipart/form-data; boundary=B0UNDARY", multipart(seven())));
+		assertThat(classified.get("results").get(0).get("predictions").get(0).get("label").asString()).isEqualTo("7");
+
+		String metrics = get("/actuator/prometheus");
+		assertThat(metrics).contains("cnn_training_jobs{application=\"cnn-service\",status=\"succeeded\"} 1");
+		assertThat(metrics).contains("cnn_inference_images_total{application=\"cnn-service\",model=\"lenet-mnist\"} 1");
+		assertThat(metrics).contains("cnn_engine_info{application=\"cnn-service\",device=\"cpu()\"");
+
+		// runs as the image's non-root user, and the native library was unpacked at build
+		// time
+		assertThat(service.execInContainer("id", "-u").getStdout().trim()).isEqualTo("10001");
+		assertThat(service.getLogs()).doesNotContain("Downloading");
+	}
+
+	private static String get(String path) throws Exception {
+		return http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.body();
+	}
+
+	private static String post(String path, String contentType, byte[] body) throws Exception {
+		HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.header("Content-Type", contentType)
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
+		return response.body();
+	}
+
+	private static byte[] seven() throws IOException {
+		byte[] pixels;
+		try (var in = new java.util.zip.GZIPInputStream(
+				Files.newInputStream(TestDatasets.mnist().resolve("t10k-images-idx3-ubyte.gz")))) {
+			in.skipNBytes(16);
+			pixels = in.readNBytes(784);
+		}
+		var img = new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+		for (int p = 0; p < 784; p++) {
+			img.getRaster().setSample(p % 28, p / 28, 0, pixels[p] & 0xFF);
+		}
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		javax.imageio.ImageIO.write(img, "png", out);
+		return out.toByteArray();
+	}
+
+	private static byte[] multipart(byte[] png) throws IOException {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		out.write(("--B0UNDARY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"seven.png\"\r\n"
+				+ "Content-Type: image/png\r\n\r\n")
+			.getBytes(StandardCharsets.US_ASCII));
+		out.write(png);
+		out.write("\r\n--B0UNDARY--\r\n".getBytes(StandardCharsets.US_ASCII));
+		return out.toByteArray();
+	}
+
+}
