@@ -13,6 +13,10 @@ case "${1:-}" in
       exit 0
     fi
     mkdir -p "$data"
+    # a pid file left by an engine that was killed would stop the new one from starting
+    if [ -f "$pidfile" ] && ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      rm -f "$pidfile"
+    fi
     nohup dockerd --bridge=none --iptables=false --ip-forward=false --ip-masq=false \
       --data-root "$data" --pidfile "$pidfile" >"$data.log" 2>&1 &
     for _ in $(seq 1 60); do
