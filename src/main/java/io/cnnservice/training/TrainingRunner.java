@@ -13,6 +13,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -41,6 +42,12 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class TrainingRunner {
+
+	/**
+	 * Batches between reads of the running loss and accuracy (each read syncs the
+	 * device).
+	 */
+	private static final int PROGRESS_EVERY = 20;
 
 	/** Test images evaluated per forward pass. */
 	private static final int EVAL_BATCH = 1000;
@@ -152,33 +159,47 @@ class TrainingRunner {
 			double lossSum = 0;
 			long correct = 0;
 			int seen = 0;
-			for (int b = 0; b < batches; b++) {
-				if (job.isCancelRequested()) {
-					throw new Cancelled();
-				}
-				int from = b * batchSize;
-				int to = Math.min(from + batchSize, train.count());
-				try (NDManager batchManager = trainer.getManager().newSubManager()) {
-					NDArray x = trainBatches.images(batchManager, order, from, to, augmentRandom);
-					NDArray y = trainBatches.labels(batchManager, order, from, to);
-					try (GradientCollector collector = trainer.newGradientCollector()) {
-						NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
-						NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
-						collector.backward(loss);
-						lossSum += loss.getFloat() * (to - from);
-						correct += logits.argMax(1).eq(y).countNonzero().getLong();
+			// Loss and accuracy accumulate on the engine and are read every
+			// PROGRESS_EVERY
+			// batches: reading them each batch forced a device sync per step.
+			try (NDManager epochManager = trainer.getManager().newSubManager()) {
+				NDArray lossAcc = epochManager.zeros(new Shape(1));
+				NDArray correctAcc = epochManager.zeros(new Shape(1), DataType.INT64);
+				for (int b = 0; b < batches; b++) {
+					if (job.isCancelRequested()) {
+						throw new Cancelled();
 					}
-					trainer.step();
+					int from = b * batchSize;
+					int to = Math.min(from + batchSize, train.count());
+					try (NDManager batchManager = trainer.getManager().newSubManager()) {
+						NDArray x = trainBatches.images(batchManager, order, from, to, augmentRandom);
+						NDArray y = trainBatches.labels(batchManager, order, from, to);
+						NDArray logits;
+						NDArray loss;
+						try (GradientCollector collector = trainer.newGradientCollector()) {
+							logits = trainer.forward(new NDList(x)).singletonOrThrow();
+							loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
+							collector.backward(loss);
+						}
+						trainer.step();
+						// outside the collector: no autograd graph links batches together
+						lossAcc.addi(loss.stopGradient().mul(to - from).reshape(1));
+						correctAcc.addi(logits.stopGradient().argMax(1).eq(y).sum().reshape(1));
+					}
+					seen += to - from;
+					double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
+					if (b % PROGRESS_EVERY == PROGRESS_EVERY - 1 || b == batches - 1) {
+						lossSum = lossAcc.getFloat();
+						correct = correctAcc.getLong();
+					}
+					gauges.batch(to - from, lossSum / seen, seen / Math.max(epochSeconds, 1e-9));
+					double doneBatches = (epoch - 1) * (double) batches + b + 1;
+					double perBatch = (trainingNanos / 1e9 + epochSeconds) / doneBatches;
+					job.progress(new Progress("training", epoch, req.epochs(), b + 1, batches,
+							100.0 * doneBatches / totalBatches, seen / Math.max(epochSeconds, 1e-9),
+							(System.nanoTime() - jobStart) / 1e9, perBatch * (totalBatches - doneBatches),
+							lossSum / seen, (double) correct / seen));
 				}
-				seen += to - from;
-				double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
-				gauges.batch(to - from, lossSum / seen, seen / Math.max(epochSeconds, 1e-9));
-				double doneBatches = (epoch - 1) * (double) batches + b + 1;
-				double perBatch = (trainingNanos / 1e9 + epochSeconds) / doneBatches;
-				job.progress(new Progress("training", epoch, req.epochs(), b + 1, batches,
-						100.0 * doneBatches / totalBatches, seen / Math.max(epochSeconds, 1e-9),
-						(System.nanoTime() - jobStart) / 1e9, perBatch * (totalBatches - doneBatches), lossSum / seen,
-						(double) correct / seen));
 			}
 			long epochNanos = System.nanoTime() - epochStart;
 			trainingNanos += epochNanos;
