@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.cnnservice.TestDatasets;
+import io.cnnservice.TestUploads;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -109,8 +110,8 @@ class ContainerImageTest {
 		assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
 		assertThat(json.readTree(get("/api/v1/models/container-lenet")).get("latestVersion").asInt()).isEqualTo(1);
 
-		JsonNode classified = json.readTree(post("/api/v1/models/lenet-mnist/classify",
-				"multipart/form-data; boundary=B0UNDARY", multipart(seven())));
+		JsonNode classified = json.readTree(post("/api/v1/models/lenet-mnist/classify", TestUploads.MULTIPART_TYPE,
+				TestUploads.multipart(TestUploads.sevenPng())));
 		assertThat(classified.get("results").get(0).get("predictions").get(0).get("label").asString()).isEqualTo("7");
 
 		String metrics = get("/actuator/prometheus");
@@ -138,32 +139,6 @@ class ContainerImageTest {
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
 		return response.body();
-	}
-
-	private static byte[] seven() throws IOException {
-		byte[] pixels;
-		try (var in = new java.util.zip.GZIPInputStream(
-				Files.newInputStream(TestDatasets.mnist().resolve("t10k-images-idx3-ubyte.gz")))) {
-			in.skipNBytes(16);
-			pixels = in.readNBytes(784);
-		}
-		var img = new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
-		for (int p = 0; p < 784; p++) {
-			img.getRaster().setSample(p % 28, p / 28, 0, pixels[p] & 0xFF);
-		}
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		javax.imageio.ImageIO.write(img, "png", out);
-		return out.toByteArray();
-	}
-
-	private static byte[] multipart(byte[] png) throws IOException {
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		out.write(("--B0UNDARY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"seven.png\"\r\n"
-				+ "Content-Type: image/png\r\n\r\n")
-			.getBytes(StandardCharsets.US_ASCII));
-		out.write(png);
-		out.write("\r\n--B0UNDARY--\r\n".getBytes(StandardCharsets.US_ASCII));
-		return out.toByteArray();
 	}
 
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.DoublePredicate;
 
 import io.cnnservice.TestDatasets;
+import io.cnnservice.TestUploads;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -155,9 +156,9 @@ class PrometheusIntegrationTest {
 		assertThat(done.get("status").asString()).isEqualTo("SUCCEEDED");
 		double accuracy = done.get("history").get(0).get("testAccuracy").asDouble();
 
-		byte[] png = UploadPng.seven();
+		byte[] png = TestUploads.sevenPng();
 		for (int i = 0; i < 3; i++) {
-			post("/api/v1/models/lenet-mnist/classify", "multipart/form-data; boundary=B0UNDARY", multipart(png));
+			post("/api/v1/models/lenet-mnist/classify", TestUploads.MULTIPART_TYPE, TestUploads.multipart(png));
 		}
 
 		waitFor("cnn_training_images_total{architecture=\"lenet\",dataset=\"mnist\"}", v -> v == 640);
@@ -224,16 +225,6 @@ class PrometheusIntegrationTest {
 				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
 		return response.body();
-	}
-
-	private static byte[] multipart(byte[] png) throws IOException {
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		out.write(("--B0UNDARY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"seven.png\"\r\n"
-				+ "Content-Type: image/png\r\n\r\n")
-			.getBytes(StandardCharsets.US_ASCII));
-		out.write(png);
-		out.write("\r\n--B0UNDARY--\r\n".getBytes(StandardCharsets.US_ASCII));
-		return out.toByteArray();
 	}
 
 }
