@@ -189,7 +189,8 @@ class PrometheusIntegrationTest {
 					return;
 				}
 			}
-			catch (IOException ex) {
+			catch (IOException | tools.jackson.core.JacksonException ex) {
+				// not listening yet, or still starting and answering in plain text
 				last = ex.toString();
 			}
 			Thread.sleep(250);
