@@ -196,7 +196,8 @@ public class DatasetCatalog {
 		if (maxLabel >= names.size()) {
 			throw new DatasetFormatException("label " + maxLabel + " has no class name (" + names.size() + " classes)");
 		}
-		return new LoadedDataset(name, names, train, test, train.channelMeans(), train.channelStds());
+		ImageSet.Moments moments = train.channelMoments();
+		return new LoadedDataset(name, names, train, test, moments.mean(), moments.std());
 	}
 
 	private static List<String> classesForIdx(String name, ImageSet train) {

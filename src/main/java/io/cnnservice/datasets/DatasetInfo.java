@@ -26,9 +26,4 @@ public record DatasetInfo(String name, String kind, String format, List<String> 
 		Integer trainSize, Integer testSize, String location, boolean ready, boolean loaded, boolean downloadable,
 		String problem) {
 
-	DatasetInfo withLoaded(boolean isLoaded) {
-		return new DatasetInfo(this.name, this.kind, this.format, this.classes, this.inputShape, this.trainSize,
-				this.testSize, this.location, this.ready, isLoaded, this.downloadable, this.problem);
-	}
-
 }

@@ -37,17 +37,17 @@ public record ImageSet(byte[] pixels, int[] labels, int count, int channels, int
 		return new ImageSet(p, l, n, this.channels, this.height, this.width);
 	}
 
-	/** Per-channel mean of the pixels scaled to [0, 1]. */
-	public float[] channelMeans() {
-		return channelMoments()[0];
+	/**
+	 * Per-channel mean and standard deviation of the pixels scaled to [0, 1], in one
+	 * pass.
+	 *
+	 * @param mean per-channel mean
+	 * @param std per-channel standard deviation
+	 */
+	public record Moments(float[] mean, float[] std) {
 	}
 
-	/** Per-channel standard deviation of the pixels scaled to [0, 1]. */
-	public float[] channelStds() {
-		return channelMoments()[1];
-	}
-
-	private float[][] channelMoments() {
+	public Moments channelMoments() {
 		int plane = this.height * this.width;
 		long[] sum = new long[this.channels];
 		long[] sumSq = new long[this.channels];
@@ -71,7 +71,7 @@ public record ImageSet(byte[] pixels, int[] labels, int count, int channels, int
 			mean[c] = (float) (m / 255.0);
 			std[c] = (float) (Math.sqrt(var) / 255.0);
 		}
-		return new float[][] { mean, std };
+		return new Moments(mean, std);
 	}
 
 }

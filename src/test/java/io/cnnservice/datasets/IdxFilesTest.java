@@ -31,8 +31,8 @@ class IdxFilesTest {
 		// 0 4
 		assertThat(Arrays.copyOf(train.labels(), 5)).containsExactly(5, 0, 4, 1, 9);
 		assertThat(Arrays.copyOf(test.labels(), 5)).containsExactly(7, 2, 1, 0, 4);
-		assertThat(train.channelMeans()[0]).isCloseTo(0.1307f, org.assertj.core.data.Offset.offset(1e-4f));
-		assertThat(train.channelStds()[0]).isCloseTo(0.3081f, org.assertj.core.data.Offset.offset(1e-4f));
+		assertThat(train.channelMoments().mean()[0]).isCloseTo(0.1307f, org.assertj.core.data.Offset.offset(1e-4f));
+		assertThat(train.channelMoments().std()[0]).isCloseTo(0.3081f, org.assertj.core.data.Offset.offset(1e-4f));
 	}
 
 	@Test
