@@ -70,6 +70,20 @@ public record TrainingRequest(
 		return (value != null) ? value : fallback;
 	}
 
+	/**
+	 * The constant whose JSON name matches, ignoring case; the error lists the valid
+	 * names.
+	 */
+	private static <E extends Enum<E>> E parse(E[] values, java.util.function.Function<E, String> json, String value) {
+		for (E e : values) {
+			if (json.apply(e).equalsIgnoreCase(value)) {
+				return e;
+			}
+		}
+		throw new IllegalArgumentException("must be one of "
+				+ java.util.Arrays.stream(values).map(json).collect(java.util.stream.Collectors.joining(", ")));
+	}
+
 	/** Optimisers. */
 	public enum Optimizer {
 
@@ -82,12 +96,7 @@ public record TrainingRequest(
 
 		@JsonCreator
 		public static Optimizer of(String value) {
-			for (Optimizer o : values()) {
-				if (o.json().equalsIgnoreCase(value)) {
-					return o;
-				}
-			}
-			throw new IllegalArgumentException("must be one of sgd, adam");
+			return parse(values(), Optimizer::json, value);
 		}
 
 	}
@@ -104,12 +113,7 @@ public record TrainingRequest(
 
 		@JsonCreator
 		public static LrSchedule of(String value) {
-			for (LrSchedule s : values()) {
-				if (s.json().equalsIgnoreCase(value)) {
-					return s;
-				}
-			}
-			throw new IllegalArgumentException("must be one of constant, step, cosine");
+			return parse(values(), LrSchedule::json, value);
 		}
 
 	}
@@ -132,12 +136,7 @@ public record TrainingRequest(
 
 		@JsonCreator
 		public static Augment of(String value) {
-			for (Augment a : values()) {
-				if (a.json.equalsIgnoreCase(value)) {
-					return a;
-				}
-			}
-			throw new IllegalArgumentException("must be one of none, flip-crop");
+			return parse(values(), Augment::json, value);
 		}
 
 	}
