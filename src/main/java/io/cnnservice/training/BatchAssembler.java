@@ -1,18 +1,26 @@
 package io.cnnservice.training;
 
-import java.nio.FloatBuffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Random;
 import java.util.stream.IntStream;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.cnnservice.datasets.ImageSet;
 
 /**
  * Turns rows of a byte dataset into normalised float batches. Normalisation goes through
- * a 256-entry table per channel, and one float buffer is reused for every batch, so
- * assembling a batch allocates nothing on the Java heap.
+ * a 256-entry table per channel. One float buffer and one native (direct) buffer are
+ * reused for every batch: handing the engine a direct buffer lets it wrap the memory
+ * instead of allocating, zeroing and copying a fresh native buffer per batch, which left
+ * the native allocator faulting in new pages at every step.
+ * <p>
+ * An array returned by {@link #images} or {@link #labels} shares memory with this
+ * assembler and is valid until the next call: callers close it (with the batch's manager)
+ * before asking for the next batch.
  */
 final class BatchAssembler {
 
@@ -34,6 +42,10 @@ final class BatchAssembler {
 
 	private final long[] labelBuffer;
 
+	private final ByteBuffer nativeImages;
+
+	private final ByteBuffer nativeLabels;
+
 	/**
 	 * @param set the images
 	 * @param mean per-channel mean in [0, 1]
@@ -54,6 +66,8 @@ final class BatchAssembler {
 		this.augment = augment;
 		this.buffer = new float[maxBatch * set.imageSize()];
 		this.labelBuffer = new long[maxBatch];
+		this.nativeImages = ByteBuffer.allocateDirect(this.buffer.length * Float.BYTES).order(ByteOrder.nativeOrder());
+		this.nativeLabels = ByteBuffer.allocateDirect(maxBatch * Long.BYTES).order(ByteOrder.nativeOrder());
 	}
 
 	/** A fixed permutation of {@code size} positions drawn from the seed. */
@@ -103,8 +117,11 @@ final class BatchAssembler {
 				}
 			}
 		}
-		return manager.create(FloatBuffer.wrap(this.buffer, 0, n * size),
-				new Shape(n, this.set.channels(), this.set.height(), this.set.width()));
+		this.nativeImages.clear();
+		this.nativeImages.asFloatBuffer().put(this.buffer, 0, n * size);
+		this.nativeImages.limit(n * size * Float.BYTES);
+		return manager.create(this.nativeImages, new Shape(n, this.set.channels(), this.set.height(), this.set.width()),
+				DataType.FLOAT32);
 	}
 
 	/** Labels of rows {@code order[from..to)} as int64. */
@@ -113,7 +130,10 @@ final class BatchAssembler {
 		for (int i = 0; i < n; i++) {
 			this.labelBuffer[i] = this.set.labels()[order[from + i]];
 		}
-		return manager.create(java.nio.LongBuffer.wrap(this.labelBuffer, 0, n), new Shape(n));
+		this.nativeLabels.clear();
+		this.nativeLabels.asLongBuffer().put(this.labelBuffer, 0, n);
+		this.nativeLabels.limit(n * Long.BYTES);
+		return manager.create(this.nativeLabels, new Shape(n), DataType.INT64);
 	}
 
 	/**
