@@ -160,11 +160,12 @@ class TrainingRunner {
 			long correct = 0;
 			int seen = 0;
 			// Loss and accuracy accumulate on the engine and are read every
-			// PROGRESS_EVERY
-			// batches: reading them each batch forced a device sync per step.
+			// PROGRESS_EVERY batches: reading them each batch forced a device sync per
+			// step. The accumulators are scalars so that each batch adds with one call
+			// per metric and no reshapes.
 			try (NDManager epochManager = trainer.getManager().newSubManager()) {
-				NDArray lossAcc = epochManager.zeros(new Shape(1));
-				NDArray correctAcc = epochManager.zeros(new Shape(1), DataType.INT64);
+				NDArray lossAcc = epochManager.zeros(new Shape());
+				NDArray correctAcc = epochManager.zeros(new Shape(), DataType.INT64);
 				for (int b = 0; b < batches; b++) {
 					if (job.isCancelRequested()) {
 						throw new Cancelled();
@@ -182,14 +183,16 @@ class TrainingRunner {
 							collector.backward(loss);
 						}
 						trainer.step();
-						// outside the collector: no autograd graph links batches together
-						lossAcc.addi(loss.stopGradient().mul(to - from).reshape(1));
-						correctAcc.addi(logits.stopGradient().argMax(1).eq(y).sum().reshape(1));
+						// Outside the collector autograd is off, so these adds record no
+						// graph. The loss is a batch mean; lossAcc sums means of full
+						// batches and only a short last batch needs weighting.
+						lossAcc.addi((to - from == batchSize) ? loss : loss.mul((float) (to - from) / batchSize));
+						correctAcc.addi(logits.argMax(1).eq(y).sum());
 					}
 					seen += to - from;
 					double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
 					if (b % PROGRESS_EVERY == PROGRESS_EVERY - 1 || b == batches - 1) {
-						lossSum = lossAcc.getFloat();
+						lossSum = (double) lossAcc.getFloat() * batchSize;
 						correct = correctAcc.getLong();
 					}
 					gauges.batch(to - from, lossSum / seen, seen / Math.max(epochSeconds, 1e-9));

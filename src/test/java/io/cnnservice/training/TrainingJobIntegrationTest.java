@@ -24,6 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * Whole jobs through the HTTP API, on the real engine and real MNIST, a few batches each.
@@ -176,6 +177,24 @@ class TrainingJobIntegrationTest {
 			Thread.sleep(20);
 		}
 		assertThat(Files.readString(record)).contains("\"CANCELLED\"");
+	}
+
+	@Test
+	void trainFiguresAreMeansOverEveryImageIncludingAShortLastBatch() throws Exception {
+		// A learning rate of 1e-9 leaves the random network as it was, so the epoch's
+		// running train loss and accuracy must match what evaluation measures on
+		// images of the same distribution. 100 images at batch 64 end with a batch of
+		// 36: weighting it like a full batch would report a loss about 28% too high.
+		JsonNode job = this.jobs.waitUntilFinished(this.jobs.submit("""
+				{"architecture": "seed-fc", "dataset": "mnist", "trainLimit": 100, "testLimit": 2000,
+				 "optimizer": "sgd", "learningRate": 1e-9, "momentum": 0, "seed": 3, "modelName": "it-means"}""")
+			.get("id")
+			.asString());
+		assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
+		JsonNode epoch = job.get("history").get(0);
+		assertThat(epoch.get("trainLoss").asDouble()).isCloseTo(epoch.get("testLoss").asDouble(), within(0.08));
+		assertThat(epoch.get("trainAccuracy").asDouble()).isCloseTo(epoch.get("testAccuracy").asDouble(), within(0.12));
+		assertThat(job.get("progress").get("runningLoss").asDouble()).isEqualTo(epoch.get("trainLoss").asDouble());
 	}
 
 	@Test
