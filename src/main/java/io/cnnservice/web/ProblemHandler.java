@@ -224,7 +224,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode statusCode,
 			WebRequest request) {
-		if (body instanceof ProblemDetail pd && pd.getType() != null && "about:blank".equals(pd.getType().toString())) {
+		// Spring 7 leaves the type unset (null) for its own errors, which clients read as
+		// about:blank
+		if (body instanceof ProblemDetail pd
+				&& (pd.getType() == null || "about:blank".equals(pd.getType().toString()))) {
 			pd.setType(URI.create(TYPE_PREFIX + "http-" + statusCode.value()));
 		}
 		return super.createResponseEntity(body, headers, statusCode, request);

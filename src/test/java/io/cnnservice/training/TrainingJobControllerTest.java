@@ -83,6 +83,16 @@ class TrainingJobControllerTest {
 	}
 
 	@Test
+	void aWrongContentTypeIs415WithOurProblemType() {
+		assertThat(this.mvc.post().uri("/api/v1/training-jobs").contentType("text/plain").content("lenet"))
+			.hasStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+			.hasContentType("application/problem+json")
+			.bodyJson()
+			.extractingPath("$.type")
+			.isEqualTo("urn:cnn-service:problem:http-415");
+	}
+
+	@Test
 	void namesAnUnknownOptimizerOrAugmentation() {
 		assertThat(post("{\"architecture\": \"lenet\", \"dataset\": \"mnist\", \"augment\": \"mixup\"}"))
 			.hasStatus(HttpStatus.BAD_REQUEST)
