@@ -156,16 +156,13 @@ class TrainingRunner {
 				BatchAssembler.shuffle(order, shuffleRandom);
 			}
 			long epochStart = System.nanoTime();
-			double lossSum = 0;
-			long correct = 0;
 			int seen = 0;
+			EpochTotals totals;
 			// Loss and accuracy accumulate on the engine and are read every
 			// PROGRESS_EVERY batches: reading them each batch forced a device sync per
-			// step. The accumulators are scalars so that each batch adds with one call
-			// per metric and no reshapes.
+			// step.
 			try (NDManager epochManager = trainer.getManager().newSubManager()) {
-				NDArray lossAcc = epochManager.zeros(new Shape());
-				NDArray correctAcc = epochManager.zeros(new Shape(), DataType.INT64);
+				totals = new EpochTotals(epochManager, batchSize);
 				for (int b = 0; b < batches; b++) {
 					if (job.isCancelRequested()) {
 						throw new Cancelled();
@@ -183,25 +180,21 @@ class TrainingRunner {
 							collector.backward(loss);
 						}
 						trainer.step();
-						// Outside the collector autograd is off, so these adds record no
-						// graph. The loss is a batch mean; lossAcc sums means of full
-						// batches and only a short last batch needs weighting.
-						lossAcc.addi((to - from == batchSize) ? loss : loss.mul((float) (to - from) / batchSize));
-						correctAcc.addi(logits.argMax(1).eq(y).sum());
+						totals.add(loss, logits, y, to - from);
 					}
 					seen += to - from;
 					double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
 					if (b % PROGRESS_EVERY == PROGRESS_EVERY - 1 || b == batches - 1) {
-						lossSum = (double) lossAcc.getFloat() * batchSize;
-						correct = correctAcc.getLong();
+						totals.read();
 					}
-					gauges.batch(to - from, lossSum / seen, seen / Math.max(epochSeconds, 1e-9));
+					double runningLoss = totals.lossSum() / seen;
+					gauges.batch(to - from, runningLoss, seen / Math.max(epochSeconds, 1e-9));
 					double doneBatches = (epoch - 1) * (double) batches + b + 1;
 					double perBatch = (trainingNanos / 1e9 + epochSeconds) / doneBatches;
 					job.progress(new Progress("training", epoch, req.epochs(), b + 1, batches,
 							100.0 * doneBatches / totalBatches, seen / Math.max(epochSeconds, 1e-9),
-							(System.nanoTime() - jobStart) / 1e9, perBatch * (totalBatches - doneBatches),
-							lossSum / seen, (double) correct / seen));
+							(System.nanoTime() - jobStart) / 1e9, perBatch * (totalBatches - doneBatches), runningLoss,
+							(double) totals.correct() / seen));
 				}
 			}
 			long epochNanos = System.nanoTime() - epochStart;
@@ -209,8 +202,8 @@ class TrainingRunner {
 			job.phase("evaluating");
 			double[] eval = evaluate(job, trainer, test, testBatches);
 			double seconds = epochNanos / 1e9;
-			last = new EpochResult(epoch, lossSum / seen, (double) correct / seen, eval[0], eval[1], seconds,
-					seen / seconds, schedule.atEndOfEpoch(epoch));
+			last = new EpochResult(epoch, totals.lossSum() / seen, (double) totals.correct() / seen, eval[0], eval[1],
+					seconds, seen / seconds, schedule.atEndOfEpoch(epoch));
 			job.epochDone(last);
 			gauges.epoch(epoch, eval[1]);
 			job.phase("training");
