@@ -82,7 +82,7 @@ public class TrainingJobService {
 			if (!view.status().isFinished()) {
 				job.finish(JobStatus.FAILED, "the service stopped while this job was "
 						+ view.status().name().toLowerCase() + "; it was not resumed (resubmit it to train again)");
-				this.repository.save(job.view());
+				this.repository.save(job);
 				log.info("Marked interrupted training job {} as failed", job.id());
 			}
 			this.jobs.put(job.id(), job);
@@ -136,7 +136,7 @@ public class TrainingJobService {
 			throw TrainingQueueFullException.withCapacity(this.executor.getActiveCount(),
 					this.executor.getQueue().size(), this.properties.retryAfterSeconds());
 		}
-		this.repository.save(job.view());
+		this.repository.save(job);
 		return job.view();
 	}
 
@@ -144,10 +144,10 @@ public class TrainingJobService {
 		if (!job.start()) {
 			return;
 		}
-		this.repository.save(job.view());
+		this.repository.save(job);
 		log.info("Training job {} started: {}", job.id(), job.request());
 		try {
-			int version = this.runner.run(job, j -> this.repository.save(j.view()));
+			int version = this.runner.run(job, this.repository::save);
 			job.succeed(version);
 			log.info("Training job {} succeeded: model {} version {}", job.id(), job.request().modelName(), version);
 		}
@@ -166,7 +166,7 @@ public class TrainingJobService {
 			job.finish(JobStatus.FAILED, message);
 		}
 		finally {
-			this.repository.save(job.view());
+			this.repository.save(job);
 		}
 	}
 
@@ -197,7 +197,7 @@ public class TrainingJobService {
 		if (!job.requestCancel()) {
 			throw JobAlreadyFinishedException.forJob(id, job.status());
 		}
-		this.repository.save(job.view());
+		this.repository.save(job);
 		return job.view();
 	}
 
@@ -219,7 +219,7 @@ public class TrainingJobService {
 			}
 			else if (job.status() == JobStatus.QUEUED) {
 				job.finish(JobStatus.FAILED, "the service shut down before this job started");
-				this.repository.save(job.view());
+				this.repository.save(job);
 			}
 		});
 		this.executor.shutdown();
