@@ -32,10 +32,6 @@ class JobRepository {
 	}
 
 	/**
-	 * Writes the record atomically (temp file, then rename), so a crash never leaves half
-	 * a file.
-	 */
-	/**
 	 * Writes the job's current state. Writes of one job are serialised on the job, and
 	 * each takes its view inside the lock: a cancel request's write that started before
 	 * the training thread recorded CANCELLED could otherwise land last and leave RUNNING
@@ -47,6 +43,10 @@ class JobRepository {
 		}
 	}
 
+	/**
+	 * Writes the record atomically (temp file, then rename), so a crash never leaves half
+	 * a file.
+	 */
 	void save(TrainingJobView view) {
 		try {
 			Files.createDirectories(this.dir);

@@ -1,6 +1,9 @@
 package io.cnnservice.training;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -74,14 +77,14 @@ public record TrainingRequest(
 	 * The constant whose JSON name matches, ignoring case; the error lists the valid
 	 * names.
 	 */
-	private static <E extends Enum<E>> E parse(E[] values, java.util.function.Function<E, String> json, String value) {
+	private static <E extends Enum<E>> E parse(E[] values, Function<E, String> json, String value) {
 		for (E e : values) {
 			if (json.apply(e).equalsIgnoreCase(value)) {
 				return e;
 			}
 		}
-		throw new IllegalArgumentException("must be one of "
-				+ java.util.Arrays.stream(values).map(json).collect(java.util.stream.Collectors.joining(", ")));
+		throw new IllegalArgumentException(
+				"must be one of " + Arrays.stream(values).map(json).collect(Collectors.joining(", ")));
 	}
 
 	/** Optimisers. */
