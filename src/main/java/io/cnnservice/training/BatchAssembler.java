@@ -2,6 +2,8 @@ package io.cnnservice.training;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.util.Random;
 import java.util.stream.IntStream;
 
@@ -15,8 +17,7 @@ import io.cnnservice.datasets.ImageSet;
  * Turns rows of a byte dataset into normalised float batches. Normalisation goes through
  * a 256-entry table per channel. One float buffer and one native (direct) buffer are
  * reused for every batch: handing the engine a direct buffer lets it wrap the memory
- * instead of allocating, zeroing and copying a fresh native buffer per batch, which left
- * the native allocator faulting in new pages at every step.
+ * instead of allocating, zeroing and copying a fresh native buffer per batch.
  * <p>
  * An array returned by {@link #images} or {@link #labels} shares memory with this
  * assembler and is valid until the next call: callers close it (with the batch's manager)
@@ -40,11 +41,13 @@ final class BatchAssembler {
 
 	private final float[] buffer;
 
-	private final long[] labelBuffer;
-
 	private final ByteBuffer nativeImages;
 
+	private final FloatBuffer nativeImageFloats;
+
 	private final ByteBuffer nativeLabels;
+
+	private final LongBuffer nativeLabelLongs;
 
 	/**
 	 * @param set the images
@@ -65,9 +68,10 @@ final class BatchAssembler {
 		this.permutation = permutation;
 		this.augment = augment;
 		this.buffer = new float[maxBatch * set.imageSize()];
-		this.labelBuffer = new long[maxBatch];
 		this.nativeImages = ByteBuffer.allocateDirect(this.buffer.length * Float.BYTES).order(ByteOrder.nativeOrder());
+		this.nativeImageFloats = this.nativeImages.asFloatBuffer();
 		this.nativeLabels = ByteBuffer.allocateDirect(maxBatch * Long.BYTES).order(ByteOrder.nativeOrder());
+		this.nativeLabelLongs = this.nativeLabels.asLongBuffer();
 	}
 
 	/** A fixed permutation of {@code size} positions drawn from the seed. */
@@ -117,9 +121,8 @@ final class BatchAssembler {
 				}
 			}
 		}
-		this.nativeImages.clear();
-		this.nativeImages.asFloatBuffer().put(this.buffer, 0, n * size);
-		this.nativeImages.limit(n * size * Float.BYTES);
+		this.nativeImageFloats.put(0, this.buffer, 0, n * size);
+		this.nativeImages.clear().limit(n * size * Float.BYTES);
 		return manager.create(this.nativeImages, new Shape(n, this.set.channels(), this.set.height(), this.set.width()),
 				DataType.FLOAT32);
 	}
@@ -128,11 +131,9 @@ final class BatchAssembler {
 	NDArray labels(NDManager manager, int[] order, int from, int to) {
 		int n = to - from;
 		for (int i = 0; i < n; i++) {
-			this.labelBuffer[i] = this.set.labels()[order[from + i]];
+			this.nativeLabelLongs.put(i, this.set.labels()[order[from + i]]);
 		}
-		this.nativeLabels.clear();
-		this.nativeLabels.asLongBuffer().put(this.labelBuffer, 0, n);
-		this.nativeLabels.limit(n * Long.BYTES);
+		this.nativeLabels.clear().limit(n * Long.BYTES);
 		return manager.create(this.nativeLabels, new Shape(n), DataType.INT64);
 	}
 
