@@ -19,13 +19,15 @@ import org.springframework.validation.annotation.Validated;
  * @param offline forbid DJL from downloading anything at run time
  * @param cacheDir where DJL unpacks its native library; empty means {@code DJL_CACHE_DIR}
  * or {@code ~/.djl.ai}
+ * @param tuneAllocator keep glibc malloc from returning the engine's memory to the kernel
+ * between training steps (see {@link NativeAllocator}); ignored under jemalloc
  */
 @Validated
 @ConfigurationProperties("cnn.engine")
 public record EngineProperties(@DefaultValue("auto") DeviceChoice device,
 		@DefaultValue("0") @Min(0) @Max(256) int intraOpThreads,
 		@DefaultValue("0") @Min(0) @Max(256) int interOpThreads, @DefaultValue("true") boolean offline,
-		@DefaultValue("") String cacheDir) {
+		@DefaultValue("") String cacheDir, @DefaultValue("true") boolean tuneAllocator) {
 
 	/** The device a user may ask for. */
 	public enum DeviceChoice {

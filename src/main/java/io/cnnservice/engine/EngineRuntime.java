@@ -29,6 +29,8 @@ public class EngineRuntime {
 
 	private final Device device;
 
+	private final String allocator;
+
 	public EngineRuntime(EngineProperties properties) {
 		this.properties = properties;
 		// The engine reads these system properties only while it loads, so they must be
@@ -46,10 +48,12 @@ public class EngineRuntime {
 		if (properties.interOpThreads() > 0) {
 			System.setProperty("ai.djl.pytorch.num_interop_threads", Integer.toString(properties.interOpThreads()));
 		}
+		// before the engine allocates anything, so its buffers start on the tuned heap
+		this.allocator = NativeAllocator.tune(properties.tuneAllocator());
 		this.engine = Engine.getEngine(ENGINE_NAME);
 		this.device = chooseDevice(properties.device(), this.engine.getGpuCount());
-		log.info("Engine {} {} loaded, computing on {} (offline={})", this.engine.getEngineName(),
-				this.engine.getVersion(), this.device, Utils.isOfflineMode());
+		log.info("Engine {} {} loaded, computing on {} (offline={}, allocator: {})", this.engine.getEngineName(),
+				this.engine.getVersion(), this.device, Utils.isOfflineMode(), this.allocator);
 	}
 
 	static Device chooseDevice(EngineProperties.DeviceChoice choice, int gpuCount) {
@@ -87,7 +91,7 @@ public class EngineRuntime {
 				this.engine.getGpuCount(), this.device.toString(), this.properties.device().name().toLowerCase(),
 				new SystemInfo.Threads(intra, inter, Runtime.getRuntime().availableProcessors(),
 						System.getenv("OMP_WAIT_POLICY")),
-				Utils.isOfflineMode(), Utils.getEngineCacheDir().toString());
+				this.allocator, Utils.isOfflineMode(), Utils.getEngineCacheDir().toString());
 	}
 
 }

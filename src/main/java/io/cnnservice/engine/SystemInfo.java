@@ -13,11 +13,12 @@ import java.util.List;
  * @param device the device in use
  * @param requestedDevice what {@code cnn.engine.device} asked for
  * @param threads thread settings
+ * @param allocator the native memory allocator and whether it was tuned
  * @param offline whether DJL is forbidden to download anything
  * @param cacheDir where DJL keeps its native library
  */
 public record SystemInfo(String engine, String engineVersion, String djlVersion, List<String> devices, int gpuCount,
-		String device, String requestedDevice, Threads threads, boolean offline, String cacheDir) {
+		String device, String requestedDevice, Threads threads, String allocator, boolean offline, String cacheDir) {
 
 	/**
 	 * Thread settings in effect.

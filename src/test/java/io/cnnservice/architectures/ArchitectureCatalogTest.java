@@ -25,7 +25,7 @@ class ArchitectureCatalogTest {
 	@BeforeAll
 	static void loadEngine() {
 		catalog = new ArchitectureCatalog(
-				new EngineRuntime(new EngineProperties(EngineProperties.DeviceChoice.CPU, 0, 0, true, "")));
+				new EngineRuntime(new EngineProperties(EngineProperties.DeviceChoice.CPU, 0, 0, true, "", true)));
 	}
 
 	@ParameterizedTest(name = "{0} on {1}: {2} trainable parameters")

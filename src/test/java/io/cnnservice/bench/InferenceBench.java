@@ -43,7 +43,7 @@ class InferenceBench {
 		int singles = Integer.getInteger("bench.iterations", 20_000);
 		int leakRuns = Integer.getInteger("bench.rssPredictions", 100_000);
 		EngineRuntime runtime = new EngineRuntime(
-				new EngineProperties(EngineProperties.DeviceChoice.CPU, intra, intra > 0 ? 1 : 0, true, ""));
+				new EngineProperties(EngineProperties.DeviceChoice.CPU, intra, intra > 0 ? 1 : 0, true, "", true));
 		ModelStore store = new ModelStore(new ModelStoreProperties(Path.of("model-store")),
 				JsonMapper.builder().findAndAddModules().build());
 		InferenceProperties props = new InferenceProperties(DataSize.ofMegabytes(10), 40_000_000, 64, 1,

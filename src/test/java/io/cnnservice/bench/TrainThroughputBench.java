@@ -79,7 +79,7 @@ class TrainThroughputBench {
 
 		static Loop prepare() {
 			EngineRuntime runtime = new EngineRuntime(
-					new EngineProperties(EngineProperties.DeviceChoice.CPU, 0, 0, true, ""));
+					new EngineProperties(EngineProperties.DeviceChoice.CPU, 0, 0, true, "", true));
 			NDManager data = runtime.engine().newBaseManager();
 			ArchitectureCatalog architectures = new ArchitectureCatalog(runtime);
 			DatasetProperties dp = new DatasetProperties(TestDatasets.root(), false, java.time.Duration.ofSeconds(1),

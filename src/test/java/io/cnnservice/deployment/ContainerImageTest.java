@@ -88,6 +88,8 @@ class ContainerImageTest {
 	void theImageBecomesReadyTrainsClassifiesAndExposesMetrics() throws Exception {
 		JsonNode ready = json.readTree(get("/actuator/health/readiness"));
 		assertThat(ready.get("status").asString()).isEqualTo("UP");
+		// the image preloads jemalloc, so the service must leave glibc's malloc alone
+		assertThat(json.readTree(get("/api/v1/system")).get("allocator").asString()).isEqualTo("jemalloc (LD_PRELOAD)");
 		// the container's own HEALTHCHECK agrees once it has run
 		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
 		String health = "";

@@ -21,7 +21,7 @@ class LoadedModelTest {
 	@Test
 	void aBusyPoolRefusesInsteadOfSharingAPredictorAndRecovers() throws Exception {
 		EngineRuntime runtime = new EngineRuntime(
-				new EngineProperties(EngineProperties.DeviceChoice.CPU, 0, 0, true, ""));
+				new EngineProperties(EngineProperties.DeviceChoice.CPU, 0, 0, true, "", true));
 		ModelStore store = new ModelStore(new ModelStoreProperties(Path.of("model-store")),
 				JsonMapper.builder().findAndAddModules().build());
 		ModelMetadata metadata = store.latest("lenet-mnist");

@@ -228,6 +228,7 @@ class TrainingJobIntegrationTest {
 		assertThat(system.get("engineVersion").asString()).isEqualTo("2.7.1");
 		assertThat(system.get("device").asString()).isEqualTo("cpu()");
 		assertThat(system.get("offline").asBoolean()).isTrue();
+		assertThat(system.get("allocator").asString()).startsWith("glibc 2.").endsWith("(heap kept between steps)");
 	}
 
 	@Test
