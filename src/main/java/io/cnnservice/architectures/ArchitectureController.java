@@ -6,6 +6,7 @@ import io.cnnservice.datasets.DatasetCatalog;
 import io.cnnservice.datasets.DatasetInfo;
 import io.cnnservice.datasets.DatasetUnavailableException;
 import io.cnnservice.datasets.InputSpec;
+import io.cnnservice.engine.EngineWork;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -29,9 +30,12 @@ class ArchitectureController {
 
 	private final DatasetCatalog datasets;
 
-	ArchitectureController(ArchitectureCatalog catalog, DatasetCatalog datasets) {
+	private final EngineWork work;
+
+	ArchitectureController(ArchitectureCatalog catalog, DatasetCatalog datasets, EngineWork work) {
 		this.catalog = catalog;
 		this.datasets = datasets;
+		this.work = work;
 	}
 
 	/**
@@ -68,7 +72,10 @@ class ArchitectureController {
 		}
 		InputSpec spec = new InputSpec(info.inputShape().get(0), info.inputShape().get(1), info.inputShape().get(2),
 				info.classes().size());
-		return this.catalog.layerTable(name, dataset, spec, new ArchitectureOptions(hiddenSizes, depth));
+		// initialising the network runs engine operators: off the web thread (see
+		// EngineWork)
+		return this.work
+			.call(() -> this.catalog.layerTable(name, dataset, spec, new ArchitectureOptions(hiddenSizes, depth)));
 	}
 
 }

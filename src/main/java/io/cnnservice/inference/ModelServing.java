@@ -15,6 +15,7 @@ import java.util.stream.IntStream;
 import ai.djl.translate.TranslateException;
 import io.cnnservice.architectures.ArchitectureCatalog;
 import io.cnnservice.engine.EngineRuntime;
+import io.cnnservice.engine.EngineWork;
 import io.cnnservice.metrics.InferenceMetrics;
 import io.cnnservice.models.ModelMetadata;
 import io.cnnservice.models.ModelNotFoundException;
@@ -51,9 +52,12 @@ public class ModelServing {
 
 	private final InferenceMetrics metrics;
 
+	private final EngineWork work;
+
 	public ModelServing(ModelStore store, ArchitectureCatalog architectures, EngineRuntime runtime,
-			ImageDecoder decoder, InferenceProperties properties, InferenceMetrics metrics) {
+			ImageDecoder decoder, InferenceProperties properties, InferenceMetrics metrics, EngineWork work) {
 		this.metrics = metrics;
+		this.work = work;
 		this.store = store;
 		this.architectures = architectures;
 		this.runtime = runtime;
@@ -189,7 +193,12 @@ public class ModelServing {
 		}
 	}
 
+	/** Loads (if needed) and runs the model on an engine-work thread. */
 	private float[] forward(ModelMetadata metadata, float[] inputs) {
+		return this.work.call(() -> forwardHere(metadata, inputs));
+	}
+
+	private float[] forwardHere(ModelMetadata metadata, float[] inputs) {
 		LoadedModel model = acquire(metadata);
 		try {
 			return model.predict(inputs, this.properties.acquireTimeout().toMillis(),
@@ -206,7 +215,10 @@ public class ModelServing {
 	/** Whether a version can be loaded (loading it if needed). */
 	public boolean isReady(ModelMetadata metadata) {
 		try {
-			acquire(metadata).release();
+			this.work.call(() -> {
+				acquire(metadata).release();
+				return null;
+			});
 			return true;
 		}
 		catch (RuntimeException ex) {

@@ -22,6 +22,7 @@ import io.cnnservice.datasets.DatasetCatalog;
 import io.cnnservice.datasets.DatasetInfo;
 import io.cnnservice.datasets.DatasetNotFoundException;
 import io.cnnservice.datasets.InputSpec;
+import io.cnnservice.engine.EngineWork;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,8 +62,10 @@ public class TrainingJobService {
 		this.runner = runner;
 		this.repository = repository;
 		AtomicInteger threads = new AtomicInteger();
-		this.executor = new ThreadPoolExecutor(properties.concurrency(), properties.concurrency(), 0,
-				TimeUnit.MILLISECONDS,
+		// Training threads exit when idle, so that their OpenMP teams do not outlive
+		// the job and make every other thread's workers sleep (see EngineWork).
+		this.executor = new ThreadPoolExecutor(properties.concurrency(), properties.concurrency(),
+				EngineWork.KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS,
 				(properties.queueCapacity() > 0) ? new ArrayBlockingQueue<>(properties.queueCapacity())
 						: new java.util.concurrent.SynchronousQueue<>(),
 				r -> {
@@ -70,6 +73,7 @@ public class TrainingJobService {
 					t.setDaemon(false);
 					return t;
 				});
+		this.executor.allowCoreThreadTimeOut(true);
 		recover();
 	}
 

@@ -49,8 +49,10 @@ class InferenceBench {
 		InferenceProperties props = new InferenceProperties(DataSize.ofMegabytes(10), 40_000_000, 64, 1,
 				java.time.Duration.ofSeconds(10), 8, 1);
 		ModelServing serving = new ModelServing(store, new ArchitectureCatalog(runtime), runtime,
-				new ImageDecoder(props), props, new io.cnnservice.metrics.InferenceMetrics(
-						new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+				new ImageDecoder(props), props,
+				new io.cnnservice.metrics.InferenceMetrics(
+						new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+				new io.cnnservice.engine.EngineWork());
 		DatasetProperties dp = new DatasetProperties(TestDatasets.root(), false, java.time.Duration.ofSeconds(1), null);
 		ImageSet digits = new DatasetCatalog(dp, new DatasetDownloader(dp)).load("mnist").test();
 		byte[] png = png(digits, 0);
