@@ -33,6 +33,9 @@ final class BatchAssembler {
 	 */
 	static final int SHIFT = 4;
 
+	/** Alignment of the native buffers: a cache line, as the engine's own allocations. */
+	static final int ALIGNMENT = 64;
+
 	private final ImageSet set;
 
 	private final float[][] table;
@@ -67,11 +70,23 @@ final class BatchAssembler {
 		}
 		this.permutation = permutation;
 		this.augment = augment;
-		this.nativeImages = ByteBuffer.allocateDirect(maxBatch * set.imageSize() * Float.BYTES)
-			.order(ByteOrder.nativeOrder());
+		this.nativeImages = aligned(maxBatch * set.imageSize() * Float.BYTES);
 		this.nativeImageFloats = this.nativeImages.asFloatBuffer();
-		this.nativeLabels = ByteBuffer.allocateDirect(maxBatch * Long.BYTES).order(ByteOrder.nativeOrder());
+		this.nativeLabels = aligned(maxBatch * Long.BYTES);
 		this.nativeLabelLongs = this.nativeLabels.asLongBuffer();
+	}
+
+	/**
+	 * A direct buffer whose first byte sits on a cache line ({@link #ALIGNMENT}).
+	 * {@code allocateDirect} only promises malloc's 16 bytes, and the engine wraps the
+	 * buffer as it is.
+	 */
+	private static ByteBuffer aligned(int bytes) {
+		// the slice's end is rounded down to the alignment too, so ask for whole lines
+		int lines = (bytes + ALIGNMENT - 1) / ALIGNMENT;
+		return ByteBuffer.allocateDirect((lines + 1) * ALIGNMENT)
+			.alignedSlice(ALIGNMENT)
+			.order(ByteOrder.nativeOrder());
 	}
 
 	/** A fixed permutation of {@code size} positions drawn from the seed. */

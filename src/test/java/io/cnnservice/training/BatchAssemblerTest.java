@@ -45,6 +45,35 @@ class BatchAssemblerTest {
 	}
 
 	@Test
+	void fillsEveryBatchSizeWhereverMallocPutsTheBuffer() {
+		// 3x3 single-channel images: 36 bytes, so most batch sizes are not whole cache
+		// lines, and 40 assemblers see many different malloc offsets
+		int n = 40;
+		byte[] pixels = new byte[n * 9];
+		int[] labels = new int[n];
+		for (int i = 0; i < pixels.length; i++) {
+			pixels[i] = (byte) i;
+		}
+		for (int i = 0; i < n; i++) {
+			labels[i] = i % 10;
+		}
+		ImageSet set = new ImageSet(pixels, labels, n, 1, 3, 3);
+		int[] reversed = IntStream.range(0, n).map(i -> n - 1 - i).toArray();
+		try (NDManager manager = NDManager.newBaseManager()) {
+			for (int batch = 1; batch <= n; batch++) {
+				BatchAssembler assembler = new BatchAssembler(set, new float[] { 0 }, new float[] { 1 }, null, false,
+						batch);
+				float[] x = assembler.images(manager, reversed, 0, batch, null).toFloatArray();
+				long[] y = assembler.labels(manager, reversed, 0, batch).toLongArray();
+				assertThat(x).hasSize(batch * 9);
+				assertThat(x[batch * 9 - 1]).isCloseTo(((n - batch) * 9 + 8 & 0xFF) / 255f, within(1e-6f));
+				assertThat(y).hasSize(batch);
+				assertThat(y[batch - 1]).isEqualTo((n - batch) % 10);
+			}
+		}
+	}
+
+	@Test
 	void appliesOnePermutationToEveryChannelPlane() {
 		ImageSet set = tiny();
 		int[] permutation = { 5, 4, 3, 2, 1, 0 };
