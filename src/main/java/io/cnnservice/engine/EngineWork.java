@@ -3,56 +3,61 @@ package io.cnnservice.engine;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import ai.djl.pytorch.jni.JniUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs engine work for HTTP requests (inference, layer tables) on threads that exit once
- * they have been idle for {@link #KEEP_ALIVE}, instead of on the web server's threads,
- * which live for ever.
+ * Runs engine work for HTTP requests (inference, model loading, layer tables) on a few
+ * threads of its own that exit once idle for {@link #KEEP_ALIVE}, instead of on the web
+ * server's threads, which are many and live for ever.
  * <p>
  * Why: the engine's OpenMP runtime (libgomp) gives every thread that runs a parallel
- * operator its own team of worker threads, and keeps that team until the thread exits.
- * Once the process holds more such workers than there are cores, every worker stops
- * spinning between operators and sleeps instead, for good. On 2 cores one classify
- * request on a web thread was enough: training afterwards ran at 6,700 instead of 10,500
- * images/s (lenet, MNIST, batch 64), with 47,000 instead of 50 voluntary context switches
- * per epoch. With the work on threads that go away, the teams go away with them and
- * training is back to full speed once inference has been quiet for a moment. While both
- * really do run at once, sleeping workers are the right thing, and libgomp does that.
+ * operator its own team of workers and keeps the team until the thread exits. Once the
+ * process holds more OpenMP workers than there are cores, every worker stops spinning
+ * between operators and sleeps instead. On 2 cores one classify request on a web thread
+ * was enough: training afterwards ran at 6,700 instead of 10,500 images/s (lenet, MNIST,
+ * batch 64) with 47,000 instead of 50 voluntary context switches per epoch, for good. So
+ * there are only as many engine-work threads as the cores can give a full team
+ * ({@code cores / intra-op threads}, at least one), and they go away when idle; the
+ * training thread does the same. Where training and inference really do run at once the
+ * workers sleep, and should.
  */
 @Component
 public class EngineWork implements DisposableBean {
+
+	private static final Logger log = LoggerFactory.getLogger(EngineWork.class);
 
 	/** How long an idle engine-work thread (and its OpenMP team) is kept. */
 	public static final Duration KEEP_ALIVE = Duration.ofSeconds(2);
 
 	private final ThreadPoolExecutor executor;
 
-	public EngineWork() {
-		this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS,
-				new SynchronousQueue<>(), threads("engine-work-"));
-	}
-
-	/**
-	 * Threads named {@code prefix + n}, daemon so they never hold up shutdown.
-	 * @param prefix the thread name prefix
-	 * @return the factory
-	 */
-	public static ThreadFactory threads(String prefix) {
+	public EngineWork(EngineRuntime runtime) {
+		// the runtime parameter makes sure the engine (and its thread count) is loaded
+		int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, JniUtils.getNumThreads()));
 		AtomicInteger count = new AtomicInteger();
-		return r -> {
-			Thread t = new Thread(r, prefix + count.incrementAndGet());
-			t.setDaemon(true);
-			return t;
-		};
+		this.executor = new ThreadPoolExecutor(threads, threads, KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS,
+				new LinkedBlockingQueue<>(), r -> {
+					Thread t = new Thread(r, "engine-work-" + count.incrementAndGet());
+					t.setDaemon(true);
+					return t;
+				});
+		this.executor.allowCoreThreadTimeOut(true);
+		log.info("Engine work for requests runs on up to {} thread(s) on {} for device {}", threads,
+				runtime.engine().getEngineName(), runtime.device());
 	}
 
 	/**
@@ -63,12 +68,44 @@ public class EngineWork implements DisposableBean {
 	 * @return its result
 	 */
 	public <T> T call(Callable<T> task) {
-		Future<T> future = this.executor.submit(task);
+		return call(task, null, null);
+	}
+
+	/**
+	 * Runs the task on an engine-work thread and waits for it, giving up if no thread has
+	 * taken it on within {@code wait}. Once started, a task always runs to the end.
+	 * @param task the engine work
+	 * @param wait how long the task may queue, or null for no limit
+	 * @param busy the exception to throw when it queued too long
+	 * @param <T> its result type
+	 * @return its result
+	 */
+	public <T> T call(Callable<T> task, Duration wait, Supplier<? extends RuntimeException> busy) {
+		AtomicBoolean claimed = new AtomicBoolean();
+		FutureTask<T> future = new FutureTask<>(() -> {
+			if (!claimed.compareAndSet(false, true)) {
+				return null; // the caller gave up on it while it queued
+			}
+			return task.call();
+		});
+		this.executor.execute(future);
 		try {
-			return future.get();
+			if (wait == null) {
+				return future.get();
+			}
+			try {
+				return future.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (TimeoutException ex) {
+				if (claimed.compareAndSet(false, true)) {
+					this.executor.remove(future);
+					throw busy.get();
+				}
+				return future.get(); // already running: wait for it
+			}
 		}
 		catch (InterruptedException ex) {
-			future.cancel(true);
+			claimed.set(true);
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("interrupted while waiting for the engine", ex);
 		}

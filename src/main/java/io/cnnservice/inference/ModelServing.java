@@ -193,9 +193,14 @@ public class ModelServing {
 		}
 	}
 
-	/** Loads (if needed) and runs the model on an engine-work thread. */
+	/**
+	 * Loads (if needed) and runs the model on an engine-work thread; waiting for that
+	 * thread counts against the same acquire timeout as waiting for a predictor.
+	 */
 	private float[] forward(ModelMetadata metadata, float[] inputs) {
-		return this.work.call(() -> forwardHere(metadata, inputs));
+		return this.work.call(() -> forwardHere(metadata, inputs), this.properties.acquireTimeout(),
+				() -> new PoolSaturatedException(metadata.name(), this.properties.poolSize(),
+						this.properties.retryAfterSeconds()));
 	}
 
 	private float[] forwardHere(ModelMetadata metadata, float[] inputs) {
