@@ -27,19 +27,14 @@ class EngineWorkTest {
 
 	@Test
 	void givesUpOnWorkThatQueuedTooLongAndNeverRunsIt() throws Exception {
-		// this machine has 2 cores and the engine 2 intra-op threads: one engine-work
-		// thread, so a second task queues behind the first
-		int threads = Math.max(1,
-				Runtime.getRuntime().availableProcessors() / Math.max(1, ai.djl.pytorch.jni.JniUtils.getNumThreads()));
+		// one engine-work thread while nothing is queued, so this task queues behind the
+		// blocked one
 		CountDownLatch release = new CountDownLatch(1);
-		CountDownLatch started = new CountDownLatch(threads);
-		CompletableFuture<?>[] blockers = new CompletableFuture<?>[threads];
-		for (int i = 0; i < threads; i++) {
-			blockers[i] = CompletableFuture.runAsync(() -> this.work.call(() -> {
-				started.countDown();
-				return release.await(10, TimeUnit.SECONDS);
-			}));
-		}
+		CountDownLatch started = new CountDownLatch(1);
+		CompletableFuture<?> blocker = CompletableFuture.runAsync(() -> this.work.call(() -> {
+			started.countDown();
+			return release.await(10, TimeUnit.SECONDS);
+		}));
 		assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
 		AtomicInteger ran = new AtomicInteger();
 		long start = System.nanoTime();
@@ -48,9 +43,41 @@ class EngineWorkTest {
 			.hasMessage("busy");
 		assertThat((System.nanoTime() - start) / 1e6).isBetween(150.0, 2000.0);
 		release.countDown();
-		CompletableFuture.allOf(blockers).get(5, TimeUnit.SECONDS);
+		blocker.get(5, TimeUnit.SECONDS);
 		assertThat(this.work.call(() -> "after")).isEqualTo("after");
 		assertThat(ran).as("the abandoned task").hasValue(0);
+	}
+
+	@Test
+	void sharesOneThreadUntilWorkQueuesUp() throws Exception {
+		assertThat(Runtime.getRuntime().availableProcessors()).as("needs 2 cores").isGreaterThanOrEqualTo(2);
+		// one after another: always the same thread
+		String first = this.work.call(() -> Thread.currentThread().getName());
+		for (int i = 0; i < 20; i++) {
+			assertThat(this.work.call(() -> Thread.currentThread().getName())).isEqualTo(first);
+		}
+		// A blocks the thread, B queues behind it; C finds work queued, so a second
+		// thread starts and runs B and C while A still blocks
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch aStarted = new CountDownLatch(1);
+		CompletableFuture<?> a = CompletableFuture.runAsync(() -> this.work.call(() -> {
+			aStarted.countDown();
+			return release.await(10, TimeUnit.SECONDS);
+		}));
+		assertThat(aStarted.await(5, TimeUnit.SECONDS)).isTrue();
+		CompletableFuture<String> b = CompletableFuture
+			.supplyAsync(() -> this.work.call(() -> Thread.currentThread().getName()));
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (this.work.queued() == 0 && System.nanoTime() < deadline) {
+			Thread.sleep(5);
+		}
+		assertThat(this.work.queued()).as("B queued").isEqualTo(1);
+		String c = this.work.call(() -> Thread.currentThread().getName());
+		assertThat(b.get(5, TimeUnit.SECONDS)).isNotEqualTo(first);
+		assertThat(c).isNotEqualTo(first);
+		assertThat(a).isNotDone();
+		release.countDown();
+		a.get(5, TimeUnit.SECONDS);
 	}
 
 	@Test
