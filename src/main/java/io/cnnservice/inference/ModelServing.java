@@ -194,8 +194,9 @@ public class ModelServing {
 	}
 
 	/**
-	 * Loads (if needed) and runs the model on an engine-work thread; waiting for that
-	 * thread counts against the same acquire timeout as waiting for a predictor.
+	 * Loads (if needed) and runs the model on an engine-work thread. Waiting for that
+	 * thread is limited by the acquire timeout, as waiting for a predictor is, and ends
+	 * in the same 503.
 	 */
 	private float[] forward(ModelMetadata metadata, float[] inputs) {
 		return this.work.call(() -> forwardHere(metadata, inputs), this.properties.acquireTimeout(),
