@@ -195,20 +195,25 @@ public class ModelServing {
 
 	/**
 	 * Loads (if needed) and runs the model on an engine-work thread. Waiting for that
-	 * thread is limited by the acquire timeout, as waiting for a predictor is, and ends
-	 * in the same 503.
+	 * thread and then for a predictor share one acquire timeout, and running out of it
+	 * ends in the same 503.
 	 */
 	private float[] forward(ModelMetadata metadata, float[] inputs) {
-		return this.work.call(() -> forwardHere(metadata, inputs), this.properties.acquireTimeout(),
+		long deadline = System.nanoTime() + this.properties.acquireTimeout().toNanos();
+		return this.work.call(() -> forwardHere(metadata, inputs, deadline), this.properties.acquireTimeout(),
 				() -> new PoolSaturatedException(metadata.name(), this.properties.poolSize(),
 						this.properties.retryAfterSeconds()));
 	}
 
-	private float[] forwardHere(ModelMetadata metadata, float[] inputs) {
+	/**
+	 * @param deadline when waiting (for the engine-work thread, then for a predictor)
+	 * must end, in {@link System#nanoTime} terms
+	 */
+	private float[] forwardHere(ModelMetadata metadata, float[] inputs, long deadline) {
 		LoadedModel model = acquire(metadata);
 		try {
-			return model.predict(inputs, this.properties.acquireTimeout().toMillis(),
-					this.properties.retryAfterSeconds());
+			long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+			return model.predict(inputs, left, this.properties.retryAfterSeconds());
 		}
 		catch (TranslateException ex) {
 			throw new IllegalStateException("inference failed for " + metadata.name() + ": " + ex.getMessage(), ex);
