@@ -48,7 +48,7 @@ public class EngineWork implements DisposableBean {
 
 	private final ThreadPoolExecutor executor;
 
-	public EngineWork(EngineRuntime runtime) {
+	public EngineWork() {
 		int cores = Runtime.getRuntime().availableProcessors();
 		AtomicInteger count = new AtomicInteger();
 		// one core thread: with an unbounded queue the executor adds no more by itself;
@@ -60,8 +60,7 @@ public class EngineWork implements DisposableBean {
 					return t;
 				});
 		this.executor.allowCoreThreadTimeOut(true);
-		log.info("Engine work for requests runs on 1 to {} thread(s), {} on {}", this.executor.getMaximumPoolSize(),
-				runtime.engine().getEngineName(), runtime.device());
+		log.info("Engine work for requests runs on 1 to {} thread(s)", this.executor.getMaximumPoolSize());
 	}
 
 	/**

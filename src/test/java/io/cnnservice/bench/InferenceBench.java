@@ -52,7 +52,7 @@ class InferenceBench {
 				new ImageDecoder(props), props,
 				new io.cnnservice.metrics.InferenceMetrics(
 						new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
-				new io.cnnservice.engine.EngineWork(runtime));
+				new io.cnnservice.engine.EngineWork());
 		DatasetProperties dp = new DatasetProperties(TestDatasets.root(), false, java.time.Duration.ofSeconds(1), null);
 		ImageSet digits = new DatasetCatalog(dp, new DatasetDownloader(dp)).load("mnist").test();
 		byte[] png = png(digits, 0);

@@ -15,10 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EngineWorkTest {
 
-	private final EngineRuntime runtime = new EngineRuntime(
-			new EngineProperties(EngineProperties.DeviceChoice.CPU, 0, 0, true, "", true));
-
-	private final EngineWork work = new EngineWork(this.runtime);
+	private final EngineWork work = new EngineWork();
 
 	@AfterEach
 	void close() {
@@ -30,12 +27,7 @@ class EngineWorkTest {
 		// one engine-work thread while nothing is queued, so this task queues behind the
 		// blocked one
 		CountDownLatch release = new CountDownLatch(1);
-		CountDownLatch started = new CountDownLatch(1);
-		CompletableFuture<?> blocker = CompletableFuture.runAsync(() -> this.work.call(() -> {
-			started.countDown();
-			return release.await(10, TimeUnit.SECONDS);
-		}));
-		assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+		CompletableFuture<?> blocker = blockAThread(release);
 		AtomicInteger ran = new AtomicInteger();
 		long start = System.nanoTime();
 		assertThatThrownBy(() -> this.work.call(ran::incrementAndGet, Duration.ofMillis(200),
@@ -59,12 +51,7 @@ class EngineWorkTest {
 		// A blocks the thread, B queues behind it; C finds work queued, so a second
 		// thread starts and runs B and C while A still blocks
 		CountDownLatch release = new CountDownLatch(1);
-		CountDownLatch aStarted = new CountDownLatch(1);
-		CompletableFuture<?> a = CompletableFuture.runAsync(() -> this.work.call(() -> {
-			aStarted.countDown();
-			return release.await(10, TimeUnit.SECONDS);
-		}));
-		assertThat(aStarted.await(5, TimeUnit.SECONDS)).isTrue();
+		CompletableFuture<?> a = blockAThread(release);
 		CompletableFuture<String> b = CompletableFuture
 			.supplyAsync(() -> this.work.call(() -> Thread.currentThread().getName()));
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -97,6 +84,17 @@ class EngineWorkTest {
 			Thread.sleep(100);
 		}
 		assertThat(this.work.threadsAlive()).isZero();
+	}
+
+	/** Occupies an engine-work thread until {@code release}; returns once it runs. */
+	private CompletableFuture<?> blockAThread(CountDownLatch release) throws InterruptedException {
+		CountDownLatch started = new CountDownLatch(1);
+		CompletableFuture<?> blocker = CompletableFuture.runAsync(() -> this.work.call(() -> {
+			started.countDown();
+			return release.await(10, TimeUnit.SECONDS);
+		}));
+		assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+		return blocker;
 	}
 
 }
