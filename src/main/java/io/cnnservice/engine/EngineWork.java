@@ -26,9 +26,9 @@ import org.springframework.stereotype.Component;
  * Why: the engine's OpenMP runtime (libgomp) gives every thread that runs a parallel
  * operator its own team of workers and keeps the team until the thread exits. Once the
  * process holds more OpenMP workers than there are cores, every worker stops spinning
- * between operators and sleeps instead. On 2 cores one classify request on a web thread
- * was enough: training afterwards ran at 6,700 instead of 10,500 images/s (lenet, MNIST,
- * batch 64) with 47,000 instead of 50 voluntary context switches per epoch, for good.
+ * between operators and sleeps instead. On 2 cores, after 9 classify requests on web
+ * threads, training ran at 6,700 instead of 10,500 images/s (lenet, MNIST, batch 64) with
+ * 47,000 instead of 50 voluntary context switches per epoch, for good.
  * <p>
  * So requests one after another share one thread, whose team keeps spinning (a forward
  * pass of the shipped lenet takes 0.28 ms, against 0.53 ms when they spread over several
