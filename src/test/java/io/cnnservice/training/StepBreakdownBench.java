@@ -135,7 +135,7 @@ class StepBreakdownBench {
 	}
 
 	/** One epoch of the variant on a fresh model, in images per second. */
-	private static double epoch(LenetMnist lenet, BatchAssembler assembler, int batch, Variant v) {
+	static double epoch(LenetMnist lenet, BatchAssembler assembler, int batch, Variant v) {
 		if (!v.assembled) {
 			return TrainThroughputBench.epoch(lenet, batch);
 		}
