@@ -90,6 +90,21 @@ public class ArchitectureCatalog {
 		}
 	}
 
+	/**
+	 * The largest output of any layer of an initialised block (a residual block counts as
+	 * one layer), in values per image.
+	 * @param inputShape the input with a batch of 1
+	 */
+	public static long largestOutput(Block block, Shape inputShape) {
+		long largest = inputShape.slice(1).size();
+		Shape shape = inputShape;
+		for (Block layer : flatten(block)) {
+			shape = layer.getOutputShapes(new Shape[] { shape })[0];
+			largest = Math.max(largest, shape.slice(1).size());
+		}
+		return largest;
+	}
+
 	/** Trainable and total parameter counts of an initialised block. */
 	public static long[] count(Block block) {
 		long trainable = 0;

@@ -52,6 +52,8 @@ final class BatchAssembler {
 
 	private final LongBuffer nativeLabelLongs;
 
+	private final int maxBatch;
+
 	/**
 	 * @param set the images
 	 * @param mean per-channel mean in [0, 1]
@@ -74,6 +76,7 @@ final class BatchAssembler {
 		this.nativeImageFloats = this.nativeImages.asFloatBuffer();
 		this.nativeLabels = aligned(maxBatch * Long.BYTES);
 		this.nativeLabelLongs = this.nativeLabels.asLongBuffer();
+		this.maxBatch = maxBatch;
 	}
 
 	/**
@@ -105,6 +108,11 @@ final class BatchAssembler {
 			a[i] = a[j];
 			a[j] = t;
 		}
+	}
+
+	/** The largest batch this assembler was sized for. */
+	int maxBatch() {
+		return this.maxBatch;
 	}
 
 	/** The images of rows {@code order[from..to)} as an (N, C, H, W) float array. */
