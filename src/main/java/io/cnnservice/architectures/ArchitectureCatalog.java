@@ -76,12 +76,11 @@ public class ArchitectureCatalog {
 		try (NDManager manager = this.runtime.engine().newBaseManager()) {
 			block.initialize(manager, DataType.FLOAT32, inputShape);
 			List<LayerTable.Layer> rows = new ArrayList<>();
-			Shape shape = inputShape;
-			for (Block layer : flatten(block)) {
-				shape = layer.getOutputShapes(new Shape[] { shape })[0];
-				long[] counts = count(layer);
+			for (Pair<Block, Shape> layer : layerOutputs(block, inputShape)) {
+				Shape shape = layer.getValue();
+				long[] counts = count(layer.getKey());
 				List<Long> out = Arrays.stream(shape.slice(1).getShape()).boxed().toList();
-				rows.add(new LayerTable.Layer(rows.size() + 1, typeOf(layer), detailOf(layer), out,
+				rows.add(new LayerTable.Layer(rows.size() + 1, typeOf(layer.getKey()), detailOf(layer.getKey()), out,
 						shape.slice(1).size(), counts[0], counts[1]));
 			}
 			long[] totals = count(block);
@@ -97,12 +96,23 @@ public class ArchitectureCatalog {
 	 */
 	public static long largestOutput(Block block, Shape inputShape) {
 		long largest = inputShape.slice(1).size();
+		for (Pair<Block, Shape> layer : layerOutputs(block, inputShape)) {
+			largest = Math.max(largest, layer.getValue().slice(1).size());
+		}
+		return largest;
+	}
+
+	/**
+	 * The rows of the layer table, each with its output shape, for an initialised block.
+	 */
+	private static List<Pair<Block, Shape>> layerOutputs(Block block, Shape inputShape) {
+		List<Pair<Block, Shape>> outputs = new ArrayList<>();
 		Shape shape = inputShape;
 		for (Block layer : flatten(block)) {
 			shape = layer.getOutputShapes(new Shape[] { shape })[0];
-			largest = Math.max(largest, shape.slice(1).size());
+			outputs.add(new Pair<>(layer, shape));
 		}
-		return largest;
+		return outputs;
 	}
 
 	/** Trainable and total parameter counts of an initialised block. */
