@@ -17,7 +17,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
@@ -181,15 +180,8 @@ class TrainingRunner {
 					try (NDManager batchManager = trainer.getManager().newSubManager()) {
 						NDArray x = trainBatches.images(batchManager, order, from, to, augmentRandom);
 						NDArray y = trainBatches.labels(batchManager, order, from, to);
-						NDArray logits;
-						NDArray loss;
-						try (GradientCollector collector = trainer.newGradientCollector()) {
-							logits = trainer.forward(new NDList(x)).singletonOrThrow();
-							loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
-							collector.backward(loss);
-						}
-						trainer.step();
-						totals.add(loss, logits, y, to - from);
+						NDList out = TrainingStep.run(trainer, x, y);
+						totals.add(out.get(1), out.get(0), y, to - from);
 					}
 					seen += to - from;
 					double epochSeconds = (System.nanoTime() - epochStart) / 1e9;

@@ -5,12 +5,10 @@ import java.time.Duration;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
@@ -88,22 +86,6 @@ public record LenetMnist(EngineRuntime runtime, ArchitectureCatalog architecture
 		Trainer trainer = model.newTrainer(config);
 		trainer.initialize(new Shape(batch, 1, 28, 28));
 		return trainer;
-	}
-
-	/**
-	 * One optimisation step.
-	 * @return the logits and the mean loss
-	 */
-	public static NDList step(Trainer trainer, NDArray images, NDArray labels) {
-		NDArray logits;
-		NDArray loss;
-		try (GradientCollector collector = trainer.newGradientCollector()) {
-			logits = trainer.forward(new NDList(images)).singletonOrThrow();
-			loss = trainer.getLoss().evaluate(new NDList(labels), new NDList(logits));
-			collector.backward(loss);
-		}
-		trainer.step();
-		return new NDList(logits, loss);
 	}
 
 	@Override

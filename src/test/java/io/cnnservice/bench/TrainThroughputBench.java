@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.Trainer;
+import io.cnnservice.training.TrainingStep;
 
 /**
  * The ceiling for this engine, (b) in bench/train-throughput: lenet on MNIST trained by a
@@ -59,7 +60,7 @@ public final class TrainThroughputBench {
 					NDArray y = lenet.y().get(rows);
 					x.attach(step);
 					y.attach(step);
-					LenetMnist.step(trainer, x, y);
+					TrainingStep.run(trainer, x, y);
 				}
 			}
 			return n / ((System.nanoTime() - start) / 1e9);

@@ -153,7 +153,7 @@ class StepBreakdownBench {
 					try (NDManager step = trainer.getManager().newSubManager()) {
 						NDArray x = assembler.images(step, order, from, to, null);
 						NDArray y = assembler.labels(step, order, from, to);
-						NDList out = LenetMnist.step(trainer, x, y);
+						NDList out = TrainingStep.run(trainer, x, y);
 						if (v.totals) {
 							totals.add(out.get(1), out.get(0), y, to - from);
 							if (b % 20 == 19) {
