@@ -2,7 +2,6 @@ package io.cnnservice.training;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoubleSupplier;
@@ -37,22 +36,11 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
 @AutoConfigureMockMvc
 class ServiceLoopBench {
 
-	static final Path STORE;
-
-	static {
-		try {
-			STORE = Files.createTempDirectory("cnn-store-bench");
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
 	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
+	static void properties(DynamicPropertyRegistry registry) throws IOException {
 		registry.add("cnn.datasets.root", () -> TestDatasets.root().toString());
 		registry.add("cnn.datasets.download", () -> "false");
-		registry.add("cnn.model-store.root", STORE::toString);
+		registry.add("cnn.model-store.root", Files.createTempDirectory("cnn-store-bench")::toString);
 	}
 
 	@Autowired
