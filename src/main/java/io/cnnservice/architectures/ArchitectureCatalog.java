@@ -51,6 +51,10 @@ public class ArchitectureCatalog {
 				"CIFAR-style ResNet (default depth 20 = 3 stages x 3 basic blocks, 16/32/64 channels, 1x1 projection "
 						+ "shortcuts where the shape changes)",
 				8, Networks::resnet));
+		register(new Architecture("resnet9",
+				"Page's fast CIFAR ResNet-9: 3x3 stem of width channels (default 64), conv stages of 2, 4 and 8 times "
+						+ "the width each max-pooled, residual blocks after the first and third, global max pooling",
+				8, Networks::resnet9));
 	}
 
 	private void register(Architecture architecture) {

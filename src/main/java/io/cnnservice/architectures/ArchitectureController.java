@@ -64,7 +64,9 @@ class ArchitectureController {
 					example = "cifar10") @RequestParam(defaultValue = "mnist") String dataset,
 			@Parameter(description = "mlp only: hidden layer widths") @RequestParam(
 					required = false) List<Integer> hiddenSizes,
-			@Parameter(description = "resnet only: depth 6n+2") @RequestParam(required = false) Integer depth) {
+			@Parameter(description = "resnet only: depth 6n+2") @RequestParam(required = false) Integer depth,
+			@Parameter(description = "resnet9 only: stem channels (default 64)") @RequestParam(
+					required = false) Integer width) {
 		this.catalog.get(name);
 		DatasetInfo info = this.datasets.describe(dataset);
 		if (info.inputShape() == null || info.classes() == null) {
@@ -74,8 +76,8 @@ class ArchitectureController {
 				info.classes().size());
 		// initialising the network runs engine operators: off the web thread (see
 		// EngineWork)
-		return this.work
-			.call(() -> this.catalog.layerTable(name, dataset, spec, new ArchitectureOptions(hiddenSizes, depth)));
+		return this.work.call(
+				() -> this.catalog.layerTable(name, dataset, spec, new ArchitectureOptions(hiddenSizes, depth, width)));
 	}
 
 }

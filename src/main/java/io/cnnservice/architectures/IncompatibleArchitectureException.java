@@ -10,7 +10,7 @@ public class IncompatibleArchitectureException extends RuntimeException {
 		this.field = field;
 	}
 
-	/** The request field at fault: architecture, hiddenSizes or depth. */
+	/** The request field at fault: architecture, hiddenSizes, depth or width. */
 	public String field() {
 		return this.field;
 	}

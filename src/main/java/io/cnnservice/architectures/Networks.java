@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
@@ -26,7 +27,7 @@ final class Networks {
 
 	/** The notes' small fully connected net: flatten, 8, ReLU, 8, ReLU, classes. */
 	static Block seedFc(InputSpec in, ArchitectureOptions options) {
-		return mlp(in, new ArchitectureOptions(List.of(8, 8), null));
+		return mlp(in, new ArchitectureOptions(List.of(8, 8), null, null));
 	}
 
 	/** Flatten, then Linear + ReLU per hidden size, then a linear classifier. */
@@ -117,6 +118,38 @@ final class Networks {
 			}
 		}
 		return net.add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock()).add(linear(in.classes()));
+	}
+
+	/**
+	 * The fast CIFAR ResNet of Page's DAWNBench entry ("ResNet-9"): a 3x3 stem of w
+	 * channels, then three stages of conv3x3 + BN + ReLU at 2w, 4w and 8w channels, each
+	 * followed by 2x2 max pooling, with one basic residual block after the first and the
+	 * third; global max pooling, a linear classifier without bias, logits scaled by 1/8.
+	 * Few, wide layers keep the convolution kernels busy on a small CPU, where
+	 * ResNet-20's 16-channel layers leave them idle.
+	 */
+	static Block resnet9(InputSpec in, ArchitectureOptions options) {
+		int width = options.widthOrDefault();
+		if (width < 4 || width > 256) {
+			throw new IncompatibleArchitectureException("width",
+					"resnet9 width must be between 4 and 256, got " + width);
+		}
+		SequentialBlock net = new SequentialBlock().add(convNoBias(width, 3, 1, 1))
+			.add(batchNorm())
+			.add(Activation.reluBlock());
+		int[] stages = { 2 * width, 4 * width, 8 * width };
+		for (int stage = 0; stage < stages.length; stage++) {
+			net.add(convNoBias(stages[stage], 3, 1, 1)).add(batchNorm()).add(Activation.reluBlock()).add(maxPool());
+			if (stage != 1) {
+				net.add(residual(stages[stage], 1, false));
+			}
+		}
+		// the 1/8 keeps the logits small early on, where a high learning rate would
+		// saturate them
+		return net.add(Pool.globalMaxPool2dBlock())
+			.add(Blocks.batchFlattenBlock())
+			.add(Linear.builder().setUnits(in.classes()).optBias(false).build())
+			.add(new LambdaBlock(list -> new NDList(list.singletonOrThrow().mul(0.125f)), "Scale"));
 	}
 
 	/** y = ReLU(F(x) + shortcut(x)), F = conv3x3, BN, ReLU, conv3x3, BN. */

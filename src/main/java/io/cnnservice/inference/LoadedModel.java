@@ -81,7 +81,8 @@ final class LoadedModel implements AutoCloseable {
 		List<Integer> hidden = (map.get("hiddenSizes") instanceof List<?> l)
 				? l.stream().map(v -> ((Number) v).intValue()).toList() : null;
 		Integer depth = (map.get("depth") instanceof Number n) ? n.intValue() : null;
-		return new ArchitectureOptions(hidden, depth);
+		Integer width = (map.get("width") instanceof Number n) ? n.intValue() : null;
+		return new ArchitectureOptions(hidden, depth, width);
 	}
 
 	ModelMetadata metadata() {

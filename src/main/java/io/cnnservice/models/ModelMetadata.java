@@ -13,7 +13,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param name model name
  * @param version version number, from 1
  * @param architecture architecture name
- * @param architectureOptions options the network was built with (hiddenSizes, depth)
+ * @param architectureOptions options the network was built with (hiddenSizes, depth,
+ * width)
  * @param dataset dataset it was trained on
  * @param classes class names in output order
  * @param inputShape channels, height, width

@@ -122,7 +122,7 @@ public class TrainingJobService {
 			List<Integer> shape = dataset.inputShape();
 			try {
 				architecture.build(new InputSpec(shape.get(0), shape.get(1), shape.get(2), dataset.classes().size()),
-						new ArchitectureOptions(request.hiddenSizes(), request.depth()));
+						request.architectureOptions());
 			}
 			catch (IncompatibleArchitectureException ex) {
 				throw InvalidTrainingRequestException.badField(ex.field(), ex.getMessage());

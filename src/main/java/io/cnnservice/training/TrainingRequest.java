@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.cnnservice.architectures.ArchitectureOptions;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -28,7 +29,7 @@ import jakarta.validation.constraints.Size;
 		{"architecture": "lenet", "dataset": "mnist", "epochs": 1, "batchSize": 64, "optimizer": "adam",
 		 "learningRate": 0.001, "seed": 42}""")
 public record TrainingRequest(
-		@Schema(description = "seed-fc, mlp, seed-cnn, lenet, vgg-small or resnet",
+		@Schema(description = "seed-fc, mlp, seed-cnn, lenet, vgg-small, resnet or resnet9",
 				example = "lenet") @NotBlank String architecture,
 		@Schema(description = "mnist, fashion-mnist, cifar10 or a custom dataset folder",
 				example = "mnist") @NotBlank String dataset,
@@ -55,7 +56,9 @@ public record TrainingRequest(
 						message = "must be 1-64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit") String modelName,
 		@Schema(description = "mlp only: hidden layer widths (default [256, 128])") @Size(min = 1,
 				max = 16) List<@Min(1) @Max(65536) Integer> hiddenSizes,
-		@Schema(description = "resnet only: depth 6n+2 (default 20)") @Min(8) @Max(110) Integer depth) {
+		@Schema(description = "resnet only: depth 6n+2 (default 20)") @Min(8) @Max(110) Integer depth,
+		@Schema(description = "resnet9 only: channels of the stem, the stages have 2, 4 and 8 times as many (default 64)") @Min(4) @Max(256) Integer width,
+		@Schema(description = "weight of the uniform distribution mixed into the training targets, 0 to 0.5 (default 0: plain cross-entropy); test loss is always plain cross-entropy") @DecimalMin("0") @DecimalMax("0.5") Double labelSmoothing) {
 
 	/** The request with every default filled in. */
 	public TrainingRequest withDefaults(long randomSeed) {
@@ -66,7 +69,13 @@ public record TrainingRequest(
 				or(this.lrSchedule, LrSchedule.CONSTANT), or(this.lrStepEpochs, Math.max(1, or(this.epochs, 1) / 3)),
 				or(this.lrGamma, 0.1), or(this.shuffle, true), or(this.augment, Augment.NONE),
 				or(this.permutePixels, false), or(this.seed, randomSeed), this.trainLimit, this.testLimit,
-				or(this.modelName, this.architecture + "-" + this.dataset), this.hiddenSizes, this.depth);
+				or(this.modelName, this.architecture + "-" + this.dataset), this.hiddenSizes, this.depth, this.width,
+				or(this.labelSmoothing, 0.0));
+	}
+
+	/** The architecture's own knobs. */
+	public ArchitectureOptions architectureOptions() {
+		return new ArchitectureOptions(this.hiddenSizes, this.depth, this.width);
 	}
 
 	private static <T> T or(T value, T fallback) {

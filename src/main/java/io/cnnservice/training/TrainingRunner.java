@@ -61,6 +61,12 @@ class TrainingRunner {
 	/** Engine seeding and parameter initialisation must not interleave between jobs. */
 	private static final Object INIT_LOCK = new Object();
 
+	/**
+	 * Test loss is plain cross-entropy whatever the training loss, so runs with and
+	 * without label smoothing compare.
+	 */
+	private static final Loss TEST_LOSS = Loss.softmaxCrossEntropyLoss();
+
 	private final DatasetCatalog datasets;
 
 	private final ArchitectureCatalog architectures;
@@ -103,7 +109,7 @@ class TrainingRunner {
 		ImageSet train = (req.trainLimit() != null) ? data.train().limit(req.trainLimit()) : data.train();
 		ImageSet test = (req.testLimit() != null) ? data.test().limit(req.testLimit()) : data.test();
 		InputSpec spec = data.inputSpec();
-		ArchitectureOptions options = new ArchitectureOptions(req.hiddenSizes(), req.depth());
+		ArchitectureOptions options = req.architectureOptions();
 		Block block = this.architectures.get(req.architecture()).build(spec, options);
 		int[] permutation = req.permutePixels() ? BatchAssembler.permutation(spec.height() * spec.width(), req.seed())
 				: null;
@@ -114,7 +120,7 @@ class TrainingRunner {
 		LearningRateSchedule schedule = LearningRateSchedule.of(req, (train.count() + batchSize - 1) / batchSize);
 		try (Model model = Model.newInstance(req.modelName(), this.runtime.device(), EngineRuntime.ENGINE_NAME)) {
 			model.setBlock(block);
-			DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+			DefaultTrainingConfig config = new DefaultTrainingConfig(trainingLoss(req))
 				.optOptimizer(optimizer(req, schedule))
 				.optDevices(new ai.djl.Device[] { this.runtime.device() })
 				// PyTorch's default for conv and linear weights: U(-1/sqrt(fan_in),
@@ -228,7 +234,7 @@ class TrainingRunner {
 				NDArray x = testBatches.images(batchManager, order, from, to, null);
 				NDArray y = testBatches.labels(batchManager, order, from, to);
 				NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
-				lossSum += trainer.getLoss().evaluate(new NDList(y), new NDList(logits)).getFloat() * (to - from);
+				lossSum += TEST_LOSS.evaluate(new NDList(y), new NDList(logits)).getFloat() * (to - from);
 				correct += logits.argMax(1).eq(y).countNonzero().getLong();
 			}
 		}
@@ -243,6 +249,12 @@ class TrainingRunner {
 	static int evaluationBatch(long largestOutput) {
 		long fit = EVAL_ACTIVATION_BYTES / (Math.max(largestOutput, 1) * Float.BYTES);
 		return (int) Math.max(1, Math.min(EVAL_BATCH_MAX, fit));
+	}
+
+	/** Plain cross-entropy unless the request asks for label smoothing. */
+	static Loss trainingLoss(TrainingRequest req) {
+		double epsilon = (req.labelSmoothing() != null) ? req.labelSmoothing() : 0;
+		return (epsilon > 0) ? new LabelSmoothingLoss(epsilon) : Loss.softmaxCrossEntropyLoss();
 	}
 
 	private static Optimizer optimizer(TrainingRequest req, LearningRateSchedule schedule) {
@@ -266,6 +278,9 @@ class TrainingRunner {
 		}
 		if (req.architecture().equals("resnet")) {
 			opts.put("depth", options.depthOrDefault());
+		}
+		if (req.architecture().equals("resnet9")) {
+			opts.put("width", options.widthOrDefault());
 		}
 		Map<String, Object> metrics = new LinkedHashMap<>();
 		metrics.put("epochs", req.epochs());

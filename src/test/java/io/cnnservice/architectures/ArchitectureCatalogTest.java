@@ -30,7 +30,9 @@ class ArchitectureCatalogTest {
 
 	@ParameterizedTest(name = "{0} on {1}: {2} trainable parameters")
 	@CsvSource({ "seed-fc, mnist, 6442", "seed-cnn, mnist, 6422", "lenet, cifar10, 62006", "lenet, mnist, 61706",
-			"vgg-small, cifar10, 1573386" })
+			"vgg-small, cifar10, 1573386",
+			// Page's ResNet-9 as published: 6.57 million
+			"resnet9, cifar10, 6573120" })
 	void trainableParameterCountsMatchThePyTorchDefinitions(String architecture, String dataset, long expected) {
 		LayerTable table = catalog.layerTable(architecture, dataset, dataset.equals("mnist") ? MNIST : CIFAR,
 				ArchitectureOptions.DEFAULTS);
@@ -65,8 +67,31 @@ class ArchitectureCatalogTest {
 		assertThat(table.layers().stream().filter(l -> l.type().equals("Residual")).count()).isEqualTo(9);
 		assertThat(table.layers().get(table.layers().size() - 1).outputShape()).containsExactly(10L);
 		assertThat(table.trainableParameters()).isBetween(265_000L, 280_000L);
-		LayerTable deeper = catalog.layerTable("resnet", "cifar10", CIFAR, new ArchitectureOptions(null, 32));
+		LayerTable deeper = catalog.layerTable("resnet", "cifar10", CIFAR, new ArchitectureOptions(null, 32, null));
 		assertThat(deeper.layers().stream().filter(l -> l.type().equals("Residual")).count()).isEqualTo(15);
+	}
+
+	@Test
+	void resnet9WidthScalesEveryStage() {
+		LayerTable narrow = catalog.layerTable("resnet9", "cifar10", CIFAR, new ArchitectureOptions(null, null, 16));
+		assertThat(narrow.layers().get(0).detail()).isEqualTo("16 kernels 3x3x3");
+		assertThat(narrow.layers()
+			.stream()
+			.filter(l -> l.type().equals("Conv2d"))
+			.map(l -> l.outputShape().get(0))
+			.toList()).containsExactly(16L, 32L, 64L, 128L);
+		assertThat(narrow.layers().stream().filter(l -> l.type().equals("Residual")).count()).isEqualTo(2);
+		// the width enters squared: 1602 w^2 + 177 w
+		assertThat(narrow.trainableParameters()).isEqualTo(1602L * 16 * 16 + 177 * 16);
+		assertThat(narrow.layers().get(narrow.layers().size() - 1).outputShape()).containsExactly(10L);
+	}
+
+	@Test
+	void rejectsAResnet9WidthOutOfRange() {
+		assertThatThrownBy(() -> catalog.get("resnet9").build(CIFAR, new ArchitectureOptions(null, null, 2)))
+			.isInstanceOf(IncompatibleArchitectureException.class)
+			.hasMessageContaining("width")
+			.hasMessageContaining("got 2");
 	}
 
 	@Test
@@ -75,7 +100,7 @@ class ArchitectureCatalogTest {
 				ArchitectureOptions.DEFAULTS);
 		assertThat(five.layers().get(five.layers().size() - 1).outputShape()).containsExactly(5L);
 		assertThat(five.layers().get(0).detail()).isEqualTo("6 kernels 5x5x3");
-		LayerTable mlp = catalog.layerTable("mlp", "mnist", MNIST, new ArchitectureOptions(List.of(32), null));
+		LayerTable mlp = catalog.layerTable("mlp", "mnist", MNIST, new ArchitectureOptions(List.of(32), null, null));
 		assertThat(mlp.trainableParameters()).isEqualTo(784 * 32 + 32 + 32 * 10 + 10);
 	}
 

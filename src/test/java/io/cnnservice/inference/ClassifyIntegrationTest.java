@@ -355,7 +355,7 @@ class ClassifyIntegrationTest {
 	void colourModelsResizeAndNormaliseColourUploads(@Autowired io.cnnservice.training.TrainingJobService training)
 			throws Exception {
 		var job = training.submit(new io.cnnservice.training.TrainingRequest("seed-cnn", "cifar10", 1, 64, null, null,
-				null, null, null, null, null, null, null, null, 7L, 640, 200, "it-cifar", null, null));
+				null, null, null, null, null, null, null, null, 7L, 640, 200, "it-cifar", null, null, null, null));
 		long deadline = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
 		while (!training.get(job.id()).status().isFinished() && System.nanoTime() < deadline) {
 			Thread.sleep(100);
@@ -391,6 +391,42 @@ class ClassifyIntegrationTest {
 		}
 		assertThat(this.mvc.get().uri("/v2/models/it-cifar").exchange().getResponse().getContentAsString())
 			.contains("[-1,3,32,32]");
+	}
+
+	@Test
+	void aResnet9OfAnotherWidthIsServedAsTheNetItWasTrainedAs(
+			@Autowired io.cnnservice.training.TrainingJobService training) throws Exception {
+		MvcTestResult submitted = this.mvc.post()
+			.uri("/api/v1/training-jobs")
+			.contentType("application/json")
+			.content("""
+					{"architecture": "resnet9", "width": 8, "dataset": "cifar10", "trainLimit": 256, "testLimit": 100,
+					 "optimizer": "sgd", "learningRate": 0.05, "labelSmoothing": 0.1, "seed": 5,
+					 "modelName": "it-resnet9"}""")
+			.exchange();
+		assertThat(submitted).hasStatus(HttpStatus.ACCEPTED);
+		String id = body(submitted).get("id").asString();
+		long deadline = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
+		while (!training.get(id).status().isFinished() && System.nanoTime() < deadline) {
+			Thread.sleep(100);
+		}
+		assertThat(training.get(id).status()).isEqualTo(io.cnnservice.training.JobStatus.SUCCEEDED);
+		assertThat(training.get(id).request().labelSmoothing()).isEqualTo(0.1);
+
+		JsonNode model = body(this.mvc.get().uri("/api/v1/models/it-resnet9/versions/1").exchange());
+		assertThat(model.get("architectureOptions").get("width").asInt()).isEqualTo(8);
+		// 1602 w^2 + 177 w: a default-width net (6.57 million) could not load these
+		// parameters
+		assertThat(model.get("trainableParameters").asLong()).isEqualTo(1602L * 8 * 8 + 177 * 8);
+		java.awt.image.BufferedImage photo = new java.awt.image.BufferedImage(32, 32,
+				java.awt.image.BufferedImage.TYPE_INT_RGB);
+		MvcTestResult result = this.mvc.post()
+			.uri("/api/v1/models/it-resnet9/classify?topK=3")
+			.multipart()
+			.file(file("photo.png", UploadVariants.encode(photo, "png")))
+			.exchange();
+		assertThat(result).hasStatusOk();
+		assertThat(body(result).get("results").get(0).get("predictions")).hasSize(3);
 	}
 
 }

@@ -28,7 +28,7 @@ class TrainingJobControllerTest {
 
 	private static TrainingJobView queued(String id) {
 		TrainingRequest request = new TrainingRequest("lenet", "mnist", null, null, null, null, null, null, null, null,
-				null, null, null, null, null, null, null, null, null, null)
+				null, null, null, null, null, null, null, null, null, null, null, null)
 			.withDefaults(42);
 		return new TrainingJobView(id, JobStatus.QUEUED, request, Progress.queued(1), List.of(), "lenet-mnist", null,
 				null, Instant.now(), null, null);
@@ -70,6 +70,18 @@ class TrainingJobControllerTest {
 			.extractingPath("$.errors[*].field")
 			.asArray()
 			.containsExactlyInAnyOrder("epochs", "learningRate", "modelName");
+	}
+
+	@Test
+	void rejectsAResnet9WidthAndLabelSmoothingOutOfRange() {
+		var result = post("""
+				{"architecture": "resnet9", "dataset": "cifar10", "width": 2, "labelSmoothing": 0.7}""");
+		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST).hasContentType("application/problem+json");
+		assertThat(result).bodyJson()
+			.extractingPath("$.errors[*].field")
+			.asArray()
+			.containsExactlyInAnyOrder("width", "labelSmoothing");
+		verifyNoInteractions(this.service);
 	}
 
 	@Test

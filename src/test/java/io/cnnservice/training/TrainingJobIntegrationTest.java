@@ -213,12 +213,18 @@ class TrainingJobIntegrationTest {
 	@Test
 	void describesArchitecturesWithTheirLayerTables() throws Exception {
 		assertThat(this.jobs.get("/api/v1/architectures").findValuesAsString("name")).containsExactly("seed-fc", "mlp",
-				"seed-cnn", "lenet", "vgg-small", "resnet");
+				"seed-cnn", "lenet", "vgg-small", "resnet", "resnet9");
 		JsonNode table = this.jobs.get("/api/v1/architectures/vgg-small?dataset=cifar10");
 		assertThat(table.get("trainableParameters").asLong()).isEqualTo(1_573_386);
 		assertThat(this.mvc.get().uri("/api/v1/architectures/alexnet")).hasStatus(HttpStatus.NOT_FOUND)
 			.hasContentType("application/problem+json");
 		assertThat(this.mvc.get().uri("/api/v1/architectures/lenet?dataset=nope")).hasStatus(HttpStatus.NOT_FOUND);
+		assertThat(this.mvc.get().uri("/api/v1/architectures/resnet9?dataset=cifar10&width=2"))
+			.hasStatus(HttpStatus.BAD_REQUEST)
+			.hasContentType("application/problem+json")
+			.bodyJson()
+			.extractingPath("$.errors[0].field")
+			.isEqualTo("width");
 	}
 
 	@Test
