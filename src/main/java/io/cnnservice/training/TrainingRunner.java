@@ -252,7 +252,7 @@ class TrainingRunner {
 	}
 
 	/** Plain cross-entropy unless the request asks for label smoothing. */
-	static Loss trainingLoss(TrainingRequest req) {
+	private static Loss trainingLoss(TrainingRequest req) {
 		double epsilon = (req.labelSmoothing() != null) ? req.labelSmoothing() : 0;
 		return (epsilon > 0) ? new LabelSmoothingLoss(epsilon) : Loss.softmaxCrossEntropyLoss();
 	}
