@@ -1,6 +1,8 @@
 package io.cnnservice.architectures;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Optional knobs of an architecture.
@@ -24,6 +26,34 @@ public record ArchitectureOptions(List<Integer> hiddenSizes, Integer depth, Inte
 
 	public int widthOrDefault() {
 		return (this.width != null) ? this.width : 64;
+	}
+
+	/**
+	 * The options that shape this architecture, defaults filled in, as a model's
+	 * {@code model.json} records them; {@link #fromRecorded} reads them back.
+	 */
+	public Map<String, Object> recorded(String architecture) {
+		Map<String, Object> recorded = new LinkedHashMap<>();
+		switch (architecture) {
+			case "mlp" -> recorded.put("hiddenSizes", hiddenSizesOrDefault());
+			case "resnet" -> recorded.put("depth", depthOrDefault());
+			case "resnet9" -> recorded.put("width", widthOrDefault());
+			default -> {
+			}
+		}
+		return recorded;
+	}
+
+	/** The options {@link #recorded} wrote; a missing map or key means the default. */
+	public static ArchitectureOptions fromRecorded(Map<String, Object> recorded) {
+		if (recorded == null) {
+			return DEFAULTS;
+		}
+		List<Integer> hidden = (recorded.get("hiddenSizes") instanceof List<?> l)
+				? l.stream().map(v -> ((Number) v).intValue()).toList() : null;
+		Integer depth = (recorded.get("depth") instanceof Number n) ? n.intValue() : null;
+		Integer width = (recorded.get("width") instanceof Number n) ? n.intValue() : null;
+		return new ArchitectureOptions(hidden, depth, width);
 	}
 
 }

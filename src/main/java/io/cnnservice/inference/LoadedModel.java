@@ -5,7 +5,6 @@ import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +51,7 @@ final class LoadedModel implements AutoCloseable {
 		this.metadata = metadata;
 		List<Integer> shape = metadata.inputShape();
 		InputSpec spec = new InputSpec(shape.get(0), shape.get(1), shape.get(2), metadata.classes().size());
-		ArchitectureOptions options = options(metadata.architectureOptions());
+		ArchitectureOptions options = ArchitectureOptions.fromRecorded(metadata.architectureOptions());
 		this.model = Model.newInstance(metadata.name(), device, EngineRuntime.ENGINE_NAME);
 		try {
 			this.model.setBlock(architectures.get(metadata.architecture()).build(spec, options));
@@ -71,18 +70,6 @@ final class LoadedModel implements AutoCloseable {
 			this.all.add(p);
 			this.pool.add(p);
 		}
-	}
-
-	@SuppressWarnings("unchecked")
-	private static ArchitectureOptions options(Map<String, Object> map) {
-		if (map == null) {
-			return ArchitectureOptions.DEFAULTS;
-		}
-		List<Integer> hidden = (map.get("hiddenSizes") instanceof List<?> l)
-				? l.stream().map(v -> ((Number) v).intValue()).toList() : null;
-		Integer depth = (map.get("depth") instanceof Number n) ? n.intValue() : null;
-		Integer width = (map.get("width") instanceof Number n) ? n.intValue() : null;
-		return new ArchitectureOptions(hidden, depth, width);
 	}
 
 	ModelMetadata metadata() {

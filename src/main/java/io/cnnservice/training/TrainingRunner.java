@@ -272,16 +272,7 @@ class TrainingRunner {
 	private ModelMetadata metadata(TrainingJob job, LoadedDataset data, InputSpec spec, ArchitectureOptions options,
 			int[] permutation, EpochResult last, long[] params, int trainImages, int testImages) {
 		TrainingRequest req = job.request();
-		Map<String, Object> opts = new LinkedHashMap<>();
-		if (req.architecture().equals("mlp")) {
-			opts.put("hiddenSizes", options.hiddenSizesOrDefault());
-		}
-		if (req.architecture().equals("resnet")) {
-			opts.put("depth", options.depthOrDefault());
-		}
-		if (req.architecture().equals("resnet9")) {
-			opts.put("width", options.widthOrDefault());
-		}
+		Map<String, Object> opts = options.recorded(req.architecture());
 		Map<String, Object> metrics = new LinkedHashMap<>();
 		metrics.put("epochs", req.epochs());
 		metrics.put("trainLoss", last.trainLoss());
