@@ -17,6 +17,7 @@ import java.util.zip.CRC32;
 import io.cnnservice.TestDatasets;
 import io.cnnservice.datasets.DatasetCatalog;
 import io.cnnservice.datasets.ImageSet;
+import io.cnnservice.training.JobPolling;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.FileSystemUtils;
@@ -394,29 +395,19 @@ class ClassifyIntegrationTest {
 	}
 
 	@Test
-	void aResnet9OfAnotherWidthIsServedAsTheNetItWasTrainedAs(
-			@Autowired io.cnnservice.training.TrainingJobService training) throws Exception {
-		MvcTestResult submitted = this.mvc.post()
-			.uri("/api/v1/training-jobs")
-			.contentType("application/json")
-			.content("""
-					{"architecture": "resnet9", "width": 8, "dataset": "cifar10", "trainLimit": 256, "testLimit": 100,
-					 "optimizer": "sgd", "learningRate": 0.05, "labelSmoothing": 0.1, "seed": 5,
-					 "modelName": "it-resnet9"}""")
-			.exchange();
-		assertThat(submitted).hasStatus(HttpStatus.ACCEPTED);
-		String id = body(submitted).get("id").asString();
-		long deadline = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
-		while (!training.get(id).status().isFinished() && System.nanoTime() < deadline) {
-			Thread.sleep(100);
-		}
-		assertThat(training.get(id).status()).isEqualTo(io.cnnservice.training.JobStatus.SUCCEEDED);
-		assertThat(training.get(id).request().labelSmoothing()).isEqualTo(0.1);
+	void aResnet9OfAnotherWidthRecordsItsWidthAndServes() throws Exception {
+		JobPolling jobs = new JobPolling(this.mvc, this.json);
+		JsonNode submitted = jobs.submit("""
+				{"architecture": "resnet9", "width": 8, "dataset": "cifar10", "trainLimit": 256, "testLimit": 100,
+				 "optimizer": "sgd", "learningRate": 0.05, "labelSmoothing": 0.1, "seed": 5,
+				 "modelName": "it-resnet9"}""");
+		JsonNode job = jobs.waitUntilFinished(submitted.get("id").asString());
+		assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
+		assertThat(job.get("request").get("labelSmoothing").asDouble()).isEqualTo(0.1);
 
-		JsonNode model = body(this.mvc.get().uri("/api/v1/models/it-resnet9/versions/1").exchange());
+		JsonNode model = jobs.get("/api/v1/models/it-resnet9/versions/1");
 		assertThat(model.get("architectureOptions").get("width").asInt()).isEqualTo(8);
-		// 1602 w^2 + 177 w: a default-width net (6.57 million) could not load these
-		// parameters
+		// 1602 w^2 + 177 w, not the default width's 6.57 million
 		assertThat(model.get("trainableParameters").asLong()).isEqualTo(1602L * 8 * 8 + 177 * 8);
 		java.awt.image.BufferedImage photo = new java.awt.image.BufferedImage(32, 32,
 				java.awt.image.BufferedImage.TYPE_INT_RGB);

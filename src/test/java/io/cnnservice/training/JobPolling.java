@@ -9,22 +9,22 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 
 /** Reads jobs through the public API and waits for them. */
-final class JobPolling {
+public final class JobPolling {
 
 	private final MockMvcTester mvc;
 
 	private final JsonMapper json;
 
-	JobPolling(MockMvcTester mvc, JsonMapper json) {
+	public JobPolling(MockMvcTester mvc, JsonMapper json) {
 		this.mvc = mvc;
 		this.json = json;
 	}
 
-	JsonNode get(String path) throws Exception {
+	public JsonNode get(String path) throws Exception {
 		return this.json.readTree(this.mvc.get().uri(path).exchange().getResponse().getContentAsString());
 	}
 
-	JsonNode submit(String body) throws Exception {
+	public JsonNode submit(String body) throws Exception {
 		var result = this.mvc.post()
 			.uri("/api/v1/training-jobs")
 			.contentType("application/json")
@@ -50,7 +50,7 @@ final class JobPolling {
 		return job;
 	}
 
-	JsonNode waitUntilFinished(String id) throws Exception {
+	public JsonNode waitUntilFinished(String id) throws Exception {
 		return waitFor(id, j -> JobStatus.valueOf(j.get("status").asString()).isFinished(), Duration.ofMinutes(3));
 	}
 
