@@ -66,7 +66,8 @@ final class LoadedModel implements AutoCloseable {
 		// tail short
 		this.pool = new ArrayBlockingQueue<>(poolSize, true);
 		for (int i = 0; i < poolSize; i++) {
-			Predictor<float[], float[]> p = this.model.newPredictor(new BatchTranslator(spec));
+			Predictor<float[], float[]> p = this.model
+				.newPredictor(new BatchTranslator(spec, metadata.preprocessing().flipsAtTestTime()));
 			this.all.add(p);
 			this.pool.add(p);
 		}
@@ -150,14 +151,19 @@ final class LoadedModel implements AutoCloseable {
 	/**
 	 * Turns a flat float batch into an NDArray on the predictor's own manager and the
 	 * logits back into probabilities, so every native array of a prediction is freed when
-	 * it returns.
+	 * it returns. For a model trained with test-time flips, the batch runs together with
+	 * its mirror images and each image's logits are the mean of the pair, as in the
+	 * training job's evaluation.
 	 */
 	private static final class BatchTranslator implements Translator<float[], float[]> {
 
 		private final InputSpec spec;
 
-		BatchTranslator(InputSpec spec) {
+		private final boolean flip;
+
+		BatchTranslator(InputSpec spec, boolean flip) {
 			this.spec = spec;
+			this.flip = flip;
 		}
 
 		@Override
@@ -166,12 +172,17 @@ final class LoadedModel implements AutoCloseable {
 			NDArray array = ctx.getNDManager()
 				.create(FloatBuffer.wrap(input),
 						new Shape(input.length / size, this.spec.channels(), this.spec.height(), this.spec.width()));
-			return new NDList(array);
+			return new NDList(this.flip ? array.concat(array.flip(3)) : array);
 		}
 
 		@Override
 		public float[] processOutput(TranslatorContext ctx, NDList list) {
-			return list.singletonOrThrow().softmax(1).toFloatArray();
+			NDArray logits = list.singletonOrThrow();
+			if (this.flip) {
+				long n = logits.getShape().get(0) / 2;
+				logits = logits.get("0:" + n).add(logits.get(n + ":")).div(2);
+			}
+			return logits.softmax(1).toFloatArray();
 		}
 
 		@Override

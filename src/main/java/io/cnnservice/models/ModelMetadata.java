@@ -45,10 +45,18 @@ public record ModelMetadata(String name, int version, String architecture, Map<S
 	 * background (like MNIST), else {@code light}
 	 * @param pixelPermutation for models trained with permuted pixels: output pixel i of
 	 * each channel plane is input pixel {@code pixelPermutation[i]}
+	 * @param testTimeFlip true when a prediction is the mean of the logits for the image
+	 * and its mirror image, as in the training job's evaluation; absent means false
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	public record Preprocessing(String colorMode, float[] mean, float[] std, String background,
-			int[] pixelPermutation) {
+	public record Preprocessing(String colorMode, float[] mean, float[] std, String background, int[] pixelPermutation,
+			Boolean testTimeFlip) {
+
+		/** Whether predictions average the image and its mirror image. */
+		public boolean flipsAtTestTime() {
+			return Boolean.TRUE.equals(this.testTimeFlip);
+		}
+
 	}
 
 	ModelMetadata withVersion(int newVersion) {

@@ -33,6 +33,12 @@ final class BatchAssembler {
 	 */
 	static final int SHIFT = 4;
 
+	/**
+	 * Side of the square a cutout augmentation blanks, as in Page's ResNet-9 recipe (a
+	 * quarter of a CIFAR image's side).
+	 */
+	static final int CUTOUT = 8;
+
 	/** Alignment of the native buffers: a cache line, as the engine's own allocations. */
 	static final int ALIGNMENT = 64;
 
@@ -42,7 +48,7 @@ final class BatchAssembler {
 
 	private final int[] permutation;
 
-	private final boolean augment;
+	private final TrainingRequest.Augment augment;
 
 	private final ByteBuffer nativeImages;
 
@@ -59,10 +65,11 @@ final class BatchAssembler {
 	 * @param mean per-channel mean in [0, 1]
 	 * @param std per-channel standard deviation in [0, 1]
 	 * @param permutation pixel permutation within each channel plane, or null
-	 * @param augment whether to apply random flips and shifts
+	 * @param augment the random changes to apply to every image
 	 * @param maxBatch largest batch that will be requested
 	 */
-	BatchAssembler(ImageSet set, float[] mean, float[] std, int[] permutation, boolean augment, int maxBatch) {
+	BatchAssembler(ImageSet set, float[] mean, float[] std, int[] permutation, TrainingRequest.Augment augment,
+			int maxBatch) {
 		this.set = set;
 		this.table = new float[set.channels()][256];
 		for (int c = 0; c < set.channels(); c++) {
@@ -125,7 +132,7 @@ final class BatchAssembler {
 		for (int i = 0; i < n; i++) {
 			int src = order[from + i] * size;
 			int dst = i * size;
-			if (this.augment) {
+			if (this.augment != TrainingRequest.Augment.NONE) {
 				writeAugmented(src, dst, random);
 				continue;
 			}
@@ -162,7 +169,9 @@ final class BatchAssembler {
 
 	/**
 	 * Random horizontal flip and a random crop of the image padded by {@link #SHIFT}
-	 * pixels; padding is zero after normalisation, i.e. the mean colour.
+	 * pixels; padding is zero after normalisation, i.e. the mean colour. With cutout, a
+	 * {@link #CUTOUT}-pixel square placed at random inside the result is set to the mean
+	 * colour too.
 	 */
 	private void writeAugmented(int src, int dst, Random random) {
 		int h = this.set.height();
@@ -171,6 +180,16 @@ final class BatchAssembler {
 		boolean flip = random.nextBoolean();
 		int dy = random.nextInt(2 * SHIFT + 1) - SHIFT;
 		int dx = random.nextInt(2 * SHIFT + 1) - SHIFT;
+		// drawn only for cutout, so flip-crop batches stay what they were for a seed;
+		// an empty square (from = to) when the image is no bigger than the square
+		int cy = -1;
+		int cx = -1;
+		int side = 0;
+		if (this.augment == TrainingRequest.Augment.FLIP_CROP_CUTOUT) {
+			side = Math.min(CUTOUT, Math.min(h, w));
+			cy = random.nextInt(h - side + 1);
+			cx = random.nextInt(w - side + 1);
+		}
 		byte[] pixels = this.set.pixels();
 		FloatBuffer buffer = this.nativeImageFloats;
 		for (int c = 0; c < this.set.channels(); c++) {
@@ -180,7 +199,8 @@ final class BatchAssembler {
 				for (int x = 0; x < w; x++) {
 					int sx = (flip ? w - 1 - x : x) + dx;
 					int out = dst + c * plane + y * w + x;
-					if (sy < 0 || sy >= h || sx < 0 || sx >= w) {
+					boolean cut = y >= cy && y < cy + side && x >= cx && x < cx + side;
+					if (cut || sy < 0 || sy >= h || sx < 0 || sx >= w) {
 						buffer.put(out, 0f);
 					}
 					else {

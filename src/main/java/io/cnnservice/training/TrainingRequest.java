@@ -46,7 +46,7 @@ public record TrainingRequest(
 		@Schema(description = "step schedule: epochs between decays (default a third of the epochs, at least 1)") @Min(1) @Max(1000) Integer lrStepEpochs,
 		@Schema(description = "step schedule: factor applied at each decay (default 0.1)") @Positive @DecimalMax("1") Double lrGamma,
 		@Schema(description = "new random order every epoch (default true); false keeps the dataset's order") Boolean shuffle,
-		@Schema(description = "none or flip-crop (random horizontal flip and 4-pixel shifts; default none)") Augment augment,
+		@Schema(description = "none, flip-crop (random horizontal flip and 4-pixel shifts) or flip-crop-cutout (the same, then an 8x8 square set to the mean colour; default none)") Augment augment,
 		@Schema(description = "apply one fixed random permutation of the pixel positions to train and test images (default false)") Boolean permutePixels,
 		@Schema(description = "fixes every random source: initialisation, order, augmentation, permutation (default: random, reported back)") Long seed,
 		@Schema(description = "train on the first N training images only") @Min(1) Integer trainLimit,
@@ -58,7 +58,8 @@ public record TrainingRequest(
 				max = 16) List<@Min(1) @Max(65536) Integer> hiddenSizes,
 		@Schema(description = "resnet only: depth 6n+2 (default 20)") @Min(8) @Max(110) Integer depth,
 		@Schema(description = "resnet9 only: channels of the stem, the stages have 2, 4 and 8 times as many (default 64)") @Min(4) @Max(256) Integer width,
-		@Schema(description = "weight of the uniform distribution mixed into the training targets, 0 to 0.5 (default 0: plain cross-entropy); test loss is always plain cross-entropy") @DecimalMin("0") @DecimalMax("0.5") Double labelSmoothing) {
+		@Schema(description = "weight of the uniform distribution mixed into the training targets, 0 to 0.5 (default 0: plain cross-entropy); test loss is always plain cross-entropy") @DecimalMin("0") @DecimalMax("0.5") Double labelSmoothing,
+		@Schema(description = "score each test image by the mean of the logits for it and its mirror image, in the job's evaluation and when the model serves (default false)") Boolean testTimeFlip) {
 
 	/** The request with every default filled in. */
 	public TrainingRequest withDefaults(long randomSeed) {
@@ -70,7 +71,7 @@ public record TrainingRequest(
 				or(this.lrGamma, 0.1), or(this.shuffle, true), or(this.augment, Augment.NONE),
 				or(this.permutePixels, false), or(this.seed, randomSeed), this.trainLimit, this.testLimit,
 				or(this.modelName, this.architecture + "-" + this.dataset), this.hiddenSizes, this.depth, this.width,
-				or(this.labelSmoothing, 0.0));
+				or(this.labelSmoothing, 0.0), or(this.testTimeFlip, false));
 	}
 
 	/** The architecture's own knobs. */
@@ -133,7 +134,7 @@ public record TrainingRequest(
 	/** Data augmentation applied to training batches. */
 	public enum Augment {
 
-		NONE("none"), FLIP_CROP("flip-crop");
+		NONE("none"), FLIP_CROP("flip-crop"), FLIP_CROP_CUTOUT("flip-crop-cutout");
 
 		private final String json;
 

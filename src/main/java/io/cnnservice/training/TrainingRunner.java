@@ -114,8 +114,8 @@ class TrainingRunner {
 		int[] permutation = req.permutePixels() ? BatchAssembler.permutation(spec.height() * spec.width(), req.seed())
 				: null;
 		int batchSize = Math.min(req.batchSize(), train.count());
-		BatchAssembler trainBatches = new BatchAssembler(train, data.mean(), data.std(), permutation,
-				req.augment() == TrainingRequest.Augment.FLIP_CROP, batchSize);
+		BatchAssembler trainBatches = new BatchAssembler(train, data.mean(), data.std(), permutation, req.augment(),
+				batchSize);
 
 		LearningRateSchedule schedule = LearningRateSchedule.of(req, (train.count() + batchSize - 1) / batchSize);
 		try (Model model = Model.newInstance(req.modelName(), this.runtime.device(), EngineRuntime.ENGINE_NAME)) {
@@ -136,8 +136,8 @@ class TrainingRunner {
 				long[] params = ArchitectureCatalog.count(block);
 				int evalBatch = Math.min(evaluationBatch(ArchitectureCatalog.largestOutput(block,
 						new Shape(1, spec.channels(), spec.height(), spec.width()))), test.count());
-				BatchAssembler testBatches = new BatchAssembler(test, data.mean(), data.std(), permutation, false,
-						evalBatch);
+				BatchAssembler testBatches = new BatchAssembler(test, data.mean(), data.std(), permutation,
+						TrainingRequest.Augment.NONE, evalBatch);
 				EpochResult last = loop(job, trainer, train, test, trainBatches, testBatches, batchSize, schedule,
 						onEpoch);
 				job.phase("saving");
@@ -219,8 +219,14 @@ class TrainingRunner {
 		return last;
 	}
 
-	/** Mean loss and accuracy on the test split, with batch norm in inference mode. */
+	/**
+	 * Mean loss and accuracy on the test split, with batch norm in inference mode. With
+	 * test-time flips the logits are the mean of two passes, the image and its mirror
+	 * image, as serving computes them; two passes rather than one doubled batch keep the
+	 * activations within {@link #EVAL_ACTIVATION_BYTES}.
+	 */
 	private double[] evaluate(TrainingJob job, Trainer trainer, ImageSet test, BatchAssembler testBatches) {
+		boolean flips = job.request().testTimeFlip();
 		int batch = testBatches.maxBatch();
 		int[] order = IntStream.range(0, test.count()).toArray();
 		double lossSum = 0;
@@ -234,6 +240,9 @@ class TrainingRunner {
 				NDArray x = testBatches.images(batchManager, order, from, to, null);
 				NDArray y = testBatches.labels(batchManager, order, from, to);
 				NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
+				if (flips) {
+					logits = logits.add(trainer.evaluate(new NDList(x.flip(3))).singletonOrThrow()).div(2);
+				}
 				lossSum += TEST_LOSS.evaluate(new NDList(y), new NDList(logits)).getFloat() * (to - from);
 				correct += logits.argMax(1).eq(y).countNonzero().getLong();
 			}
@@ -290,7 +299,8 @@ class TrainingRunner {
 			meanBrightness += m / data.mean().length;
 		}
 		ModelMetadata.Preprocessing pre = new ModelMetadata.Preprocessing((spec.channels() == 1) ? "grayscale" : "rgb",
-				data.mean(), data.std(), (meanBrightness < 0.5f) ? "dark" : "light", permutation);
+				data.mean(), data.std(), (meanBrightness < 0.5f) ? "dark" : "light", permutation,
+				req.testTimeFlip() ? Boolean.TRUE : null);
 		@SuppressWarnings("unchecked")
 		Map<String, Object> request = this.json.convertValue(req, Map.class);
 		return new ModelMetadata(req.modelName(), 0, req.architecture(), opts, req.dataset(), data.classes(),

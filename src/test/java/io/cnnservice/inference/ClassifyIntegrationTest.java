@@ -355,8 +355,9 @@ class ClassifyIntegrationTest {
 	@Test
 	void colourModelsResizeAndNormaliseColourUploads(@Autowired io.cnnservice.training.TrainingJobService training)
 			throws Exception {
-		var job = training.submit(new io.cnnservice.training.TrainingRequest("seed-cnn", "cifar10", 1, 64, null, null,
-				null, null, null, null, null, null, null, null, 7L, 640, 200, "it-cifar", null, null, null, null));
+		var job = training
+			.submit(new io.cnnservice.training.TrainingRequest("seed-cnn", "cifar10", 1, 64, null, null, null, null,
+					null, null, null, null, null, null, 7L, 640, 200, "it-cifar", null, null, null, null, null));
 		long deadline = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
 		while (!training.get(job.id()).status().isFinished() && System.nanoTime() < deadline) {
 			Thread.sleep(100);
@@ -418,6 +419,53 @@ class ClassifyIntegrationTest {
 			.exchange();
 		assertThat(result).hasStatusOk();
 		assertThat(body(result).get("results").get(0).get("predictions")).hasSize(3);
+		// the control for the test-time flip test below: without flips, mirroring an
+		// image changes what the model says
+		Map<String, Double> plain = probabilities("it-resnet9", asymmetric(false));
+		Map<String, Double> mirrored = probabilities("it-resnet9", asymmetric(true));
+		assertThat(plain.keySet()).isEqualTo(mirrored.keySet());
+		assertThat(plain.keySet())
+			.anySatisfy(label -> assertThat(mirrored.get(label)).isNotCloseTo(plain.get(label), within(1e-4)));
+	}
+
+	@Test
+	void aModelTrainedWithTestTimeFlipsGivesAnImageAndItsMirrorTheSameAnswer() throws Exception {
+		JobPolling jobs = new JobPolling(this.mvc, this.json);
+		JsonNode submitted = jobs.submit("""
+				{"architecture": "resnet9", "width": 8, "dataset": "cifar10", "trainLimit": 256, "testLimit": 100,
+				 "optimizer": "sgd", "learningRate": 0.05, "augment": "flip-crop-cutout", "testTimeFlip": true,
+				 "seed": 6, "modelName": "it-resnet9-flips"}""");
+		JsonNode job = jobs.waitUntilFinished(submitted.get("id").asString());
+		assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
+		assertThat(job.get("request").get("augment").asString()).isEqualTo("flip-crop-cutout");
+
+		JsonNode model = jobs.get("/api/v1/models/it-resnet9-flips/versions/1");
+		assertThat(model.get("preprocessing").get("testTimeFlip").asBoolean()).isTrue();
+		Map<String, Double> plain = probabilities("it-resnet9-flips", asymmetric(false));
+		Map<String, Double> mirrored = probabilities("it-resnet9-flips", asymmetric(true));
+		assertThat(plain).hasSize(10);
+		plain.forEach((label, p) -> assertThat(mirrored.get(label)).as(label).isCloseTo(p, within(1e-5)));
+	}
+
+	/** All ten class probabilities for one lossless upload. */
+	private Map<String, Double> probabilities(String model, byte[] png) {
+		ClassificationResult result = this.serving.classify(model, null, 10, List.of(new Upload("x.png", png)));
+		Map<String, Double> byLabel = new java.util.HashMap<>();
+		result.results().get(0).predictions().forEach(p -> byLabel.put(p.label(), p.probability()));
+		return byLabel;
+	}
+
+	/** A 32x32 PNG that differs from its mirror image: colours ramp left to right. */
+	private static byte[] asymmetric(boolean mirrored) throws IOException {
+		java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(32, 32,
+				java.awt.image.BufferedImage.TYPE_INT_RGB);
+		for (int y = 0; y < 32; y++) {
+			for (int x = 0; x < 32; x++) {
+				int u = mirrored ? 31 - x : x;
+				image.setRGB(x, y, (u * 8 << 16) | ((255 - u * 8) << 8) | (y * 8));
+			}
+		}
+		return UploadVariants.encode(image, "png");
 	}
 
 }

@@ -100,7 +100,7 @@ class MetricsExpositionTest {
 		// a finished job (for the per-job gauges) and one request (for the HTTP server
 		// metrics)
 		var job = this.training.submit(new TrainingRequest("seed-fc", "mnist", null, null, null, null, null, null, null,
-				null, null, null, null, null, 1L, 128, 100, "it-metrics", null, null, null, null));
+				null, null, null, null, null, 1L, 128, 100, "it-metrics", null, null, null, null, null));
 		while (!this.training.get(job.id()).status().isFinished()) {
 			Thread.sleep(50);
 		}

@@ -1,6 +1,10 @@
 package io.cnnservice.training;
 
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 import ai.djl.ndarray.NDArray;
@@ -28,7 +32,7 @@ class BatchAssemblerTest {
 	void normalisesPerChannelInTheRequestedOrder() {
 		ImageSet set = tiny();
 		BatchAssembler assembler = new BatchAssembler(set, new float[] { 0.5f, 0.25f }, new float[] { 0.5f, 0.25f },
-				null, false, 2);
+				null, TrainingRequest.Augment.NONE, 2);
 		try (NDManager manager = NDManager.newBaseManager()) {
 			NDArray x = assembler.images(manager, new int[] { 2, 0, 1 }, 0, 2, null);
 			NDArray y = assembler.labels(manager, new int[] { 2, 0, 1 }, 0, 2);
@@ -61,8 +65,8 @@ class BatchAssemblerTest {
 		int[] reversed = IntStream.range(0, n).map(i -> n - 1 - i).toArray();
 		try (NDManager manager = NDManager.newBaseManager()) {
 			for (int batch = 1; batch <= n; batch++) {
-				BatchAssembler assembler = new BatchAssembler(set, new float[] { 0 }, new float[] { 1 }, null, false,
-						batch);
+				BatchAssembler assembler = new BatchAssembler(set, new float[] { 0 }, new float[] { 1 }, null,
+						TrainingRequest.Augment.NONE, batch);
 				float[] x = assembler.images(manager, reversed, 0, batch, null).toFloatArray();
 				long[] y = assembler.labels(manager, reversed, 0, batch).toLongArray();
 				assertThat(x).hasSize(batch * 9);
@@ -77,9 +81,10 @@ class BatchAssemblerTest {
 	void appliesOnePermutationToEveryChannelPlane() {
 		ImageSet set = tiny();
 		int[] permutation = { 5, 4, 3, 2, 1, 0 };
-		BatchAssembler plain = new BatchAssembler(set, new float[] { 0, 0 }, new float[] { 1, 1 }, null, false, 1);
+		BatchAssembler plain = new BatchAssembler(set, new float[] { 0, 0 }, new float[] { 1, 1 }, null,
+				TrainingRequest.Augment.NONE, 1);
 		BatchAssembler permuted = new BatchAssembler(set, new float[] { 0, 0 }, new float[] { 1, 1 }, permutation,
-				false, 1);
+				TrainingRequest.Augment.NONE, 1);
 		try (NDManager manager = NDManager.newBaseManager()) {
 			float[] a = plain.images(manager, new int[] { 1 }, 0, 1, null).toFloatArray();
 			float[] b = permuted.images(manager, new int[] { 1 }, 0, 1, null).toFloatArray();
@@ -108,7 +113,8 @@ class BatchAssemblerTest {
 			pixels[i] = (byte) (i + 1);
 		}
 		ImageSet set = new ImageSet(pixels, new int[] { 0 }, 1, 1, h, w);
-		BatchAssembler assembler = new BatchAssembler(set, new float[] { 0 }, new float[] { 1 / 255f }, null, true, 1);
+		BatchAssembler assembler = new BatchAssembler(set, new float[] { 0 }, new float[] { 1 / 255f }, null,
+				TrainingRequest.Augment.FLIP_CROP, 1);
 		Random random = new Random(3);
 		boolean changed = false;
 		try (NDManager manager = NDManager.newBaseManager()) {
@@ -123,6 +129,82 @@ class BatchAssemblerTest {
 			}
 		}
 		assertThat(changed).isTrue();
+	}
+
+	@Test
+	void cutoutBlanksOneSquarePerImageWhereFlipCropBlanksOnlyBorders() {
+		int side = 16;
+		byte[] pixels = new byte[side * side];
+		Arrays.fill(pixels, (byte) 255);
+		// uniformly bright: after normalisation kept pixels are 1, blanked or padded ones
+		// 0
+		ImageSet set = new ImageSet(pixels, new int[] { 0 }, 1, 1, side, side);
+		Set<List<Integer>> squares = new HashSet<>();
+		for (TrainingRequest.Augment augment : List.of(TrainingRequest.Augment.FLIP_CROP,
+				TrainingRequest.Augment.FLIP_CROP_CUTOUT)) {
+			BatchAssembler assembler = new BatchAssembler(set, new float[] { 0 }, new float[] { 1 }, null, augment, 1);
+			Random random = new Random(5);
+			try (NDManager manager = NDManager.newBaseManager()) {
+				for (int trial = 0; trial < 30; trial++) {
+					float[] v = assembler.images(manager, new int[] { 0 }, 0, 1, random).toFloatArray();
+					List<Integer> box = interiorBlanks(v, side);
+					if (augment == TrainingRequest.Augment.FLIP_CROP) {
+						assertThat(box).as("flip-crop blanks only whole border rows and columns").isNull();
+						continue;
+					}
+					// the square is bigger than any shift, so part of it always shows
+					assertThat(box).as("cutout blanks a square inside the image").isNotNull();
+					int height = box.get(2) - box.get(0) + 1;
+					int width = box.get(3) - box.get(1) + 1;
+					assertThat(height).isLessThanOrEqualTo(BatchAssembler.CUTOUT);
+					assertThat(width).isLessThanOrEqualTo(BatchAssembler.CUTOUT);
+					for (int y = box.get(0); y <= box.get(2); y++) {
+						for (int x = box.get(1); x <= box.get(3); x++) {
+							assertThat(v[y * side + x]).isZero();
+						}
+					}
+					squares.add(box);
+				}
+			}
+		}
+		assertThat(squares).as("the square moves from image to image").hasSizeGreaterThan(10);
+	}
+
+	/**
+	 * Bounding box (top, left, bottom, right) of the zero pixels that are not in an
+	 * all-zero row or column, or null if there are none.
+	 */
+	private static List<Integer> interiorBlanks(float[] v, int side) {
+		boolean[] zeroRow = new boolean[side];
+		boolean[] zeroColumn = new boolean[side];
+		for (int i = 0; i < side; i++) {
+			zeroRow[i] = true;
+			zeroColumn[i] = true;
+		}
+		for (int y = 0; y < side; y++) {
+			for (int x = 0; x < side; x++) {
+				if (v[y * side + x] != 0f) {
+					zeroRow[y] = false;
+					zeroColumn[x] = false;
+				}
+			}
+		}
+		int top = side;
+		int left = side;
+		int bottom = -1;
+		int right = -1;
+		for (int y = 0; y < side; y++) {
+			for (int x = 0; x < side; x++) {
+				assertThat(v[y * side + x]).isIn(0f, 1f);
+				if (v[y * side + x] == 0f && !zeroRow[y] && !zeroColumn[x]) {
+					top = Math.min(top, y);
+					left = Math.min(left, x);
+					bottom = Math.max(bottom, y);
+					right = Math.max(right, x);
+				}
+			}
+		}
+		return (bottom < 0) ? null : List.of(top, left, bottom, right);
 	}
 
 }

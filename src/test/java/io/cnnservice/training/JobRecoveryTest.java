@@ -18,7 +18,7 @@ class JobRecoveryTest {
 		JsonMapper json = JsonMapper.builder().findAndAddModules().build();
 		JobRepository repository = new JobRepository(new ModelStoreProperties(store), json);
 		TrainingRequest request = new TrainingRequest("lenet", "mnist", null, null, null, null, null, null, null, null,
-				null, null, null, null, null, null, null, null, null, null, null, null)
+				null, null, null, null, null, null, null, null, null, null, null, null, null)
 			.withDefaults(1);
 		TrainingJob running = new TrainingJob("deadbeef0001", request, Instant.now());
 		running.start();

@@ -36,7 +36,7 @@ class LearningRateScheduleTest {
 	@Test
 	void requestDefaultsFollowTheNotes() {
 		TrainingRequest r = new TrainingRequest("seed-cnn", "mnist", 9, null, TrainingRequest.Optimizer.SGD, null, null,
-				null, null, null, null, null, null, null, null, null, null, null, null, null, null, null)
+				null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null)
 			.withDefaults(5);
 		assertThat(r.learningRate()).isEqualTo(0.01);
 		assertThat(r.momentum()).isEqualTo(0.9);

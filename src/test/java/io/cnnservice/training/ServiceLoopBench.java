@@ -61,7 +61,7 @@ class ServiceLoopBench {
 		List<Double> jobToLoop = new ArrayList<>();
 		try (LenetMnist lenet = LenetMnist.load(true)) {
 			BatchAssembler assembler = new BatchAssembler(lenet.mnist().train(), lenet.mnist().mean(),
-					lenet.mnist().std(), null, false, batch);
+					lenet.mnist().std(), null, TrainingRequest.Augment.NONE, batch);
 			DoubleSupplier bare = () -> TrainThroughputBench.epoch(lenet, batch);
 			DoubleSupplier loop = () -> StepBreakdownBench.epoch(lenet, assembler, batch,
 					StepBreakdownBench.Variant.SHUFFLED);

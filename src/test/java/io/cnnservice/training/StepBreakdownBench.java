@@ -78,7 +78,7 @@ class StepBreakdownBench {
 			.toList();
 		try (LenetMnist lenet = LenetMnist.load(Boolean.parseBoolean(System.getProperty("bench.tune", "true")))) {
 			BatchAssembler assembler = new BatchAssembler(lenet.mnist().train(), lenet.mnist().mean(),
-					lenet.mnist().std(), null, false, batch);
+					lenet.mnist().std(), null, TrainingRequest.Augment.NONE, batch);
 			int[] sequential = IntStream.range(0, lenet.count()).toArray();
 			int[] shuffled = sequential.clone();
 			BatchAssembler.shuffle(shuffled, new Random(1));

@@ -28,7 +28,7 @@ class TrainingJobControllerTest {
 
 	private static TrainingJobView queued(String id) {
 		TrainingRequest request = new TrainingRequest("lenet", "mnist", null, null, null, null, null, null, null, null,
-				null, null, null, null, null, null, null, null, null, null, null, null)
+				null, null, null, null, null, null, null, null, null, null, null, null, null)
 			.withDefaults(42);
 		return new TrainingJobView(id, JobStatus.QUEUED, request, Progress.queued(1), List.of(), "lenet-mnist", null,
 				null, Instant.now(), null, null);
