@@ -38,12 +38,20 @@ public final class TestUploads {
 
 	/** A multipart body with one part named "file" holding the PNG. */
 	public static byte[] multipart(byte[] png) throws IOException {
+		return multipart(png, 1);
+	}
+
+	/** A multipart body with {@code copies} parts named "file", each holding the PNG. */
+	public static byte[] multipart(byte[] png, int copies) throws IOException {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		out.write(("--B0UNDARY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"seven.png\"\r\n"
-				+ "Content-Type: image/png\r\n\r\n")
-			.getBytes(StandardCharsets.US_ASCII));
-		out.write(png);
-		out.write("\r\n--B0UNDARY--\r\n".getBytes(StandardCharsets.US_ASCII));
+		for (int i = 0; i < copies; i++) {
+			out.write(("--B0UNDARY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"seven-" + i
+					+ ".png\"\r\nContent-Type: image/png\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+			out.write(png);
+			out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+		}
+		out.write("--B0UNDARY--\r\n".getBytes(StandardCharsets.US_ASCII));
 		return out.toByteArray();
 	}
 

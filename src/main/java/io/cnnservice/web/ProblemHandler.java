@@ -18,6 +18,7 @@ import io.cnnservice.training.InvalidTrainingRequestException;
 import io.cnnservice.training.JobAlreadyFinishedException;
 import io.cnnservice.training.TrainingJobNotFoundException;
 import io.cnnservice.training.TrainingQueueFullException;
+import org.apache.tomcat.util.http.fileupload.impl.FileCountLimitExceededException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -115,7 +116,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			.body(problem(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Model busy", ex.getMessage()));
 	}
 
+	/**
+	 * Spring reports both of Tomcat's multipart refusals, too many bytes and too many
+	 * parts, as an upload size error; only the cause tells them apart.
+	 */
 	private static ProblemDetail uploadTooLarge(MaxUploadSizeExceededException ex) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof FileCountLimitExceededException) {
+				String detail = "Too many parts in one request: send at most cnn.inference.max-files files per request";
+				return withErrors(problem(HttpStatus.PAYLOAD_TOO_LARGE, "too-many-files", "Payload Too Large", detail),
+						List.of(Map.of("field", "file", "message", detail)));
+			}
+		}
 		return problem(HttpStatus.PAYLOAD_TOO_LARGE, "image-too-large", "Payload Too Large",
 				"The upload is larger than the limit (cnn.inference.max-file-size per file): " + ex.getMessage());
 	}
