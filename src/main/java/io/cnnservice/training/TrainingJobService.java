@@ -114,6 +114,12 @@ public class TrainingJobService {
 		catch (DatasetNotFoundException ex) {
 			throw InvalidTrainingRequestException.badField("dataset", ex.getMessage());
 		}
+		if (Boolean.TRUE.equals(request.testTimeFlip()) && Boolean.TRUE.equals(request.permutePixels())) {
+			// both would run and agree with serving, but the flip would mirror the
+			// scrambled image, which is no mirror image of the digit
+			throw InvalidTrainingRequestException.badField("testTimeFlip",
+					"testTimeFlip cannot be combined with permutePixels: the mirror of a permuted image is not the permuted mirror image");
+		}
 		if (!dataset.ready()) {
 			throw InvalidTrainingRequestException.unusable("dataset",
 					"Dataset '" + dataset.name() + "' is not available: " + dataset.problem());

@@ -228,6 +228,18 @@ class TrainingJobIntegrationTest {
 	}
 
 	@Test
+	void refusesTestTimeFlipsOnPermutedPixelsNamingTheField() {
+		assertThat(this.mvc.post().uri("/api/v1/training-jobs").contentType("application/json").content("""
+				{"architecture": "seed-cnn", "dataset": "mnist", "permutePixels": true, "testTimeFlip": true,
+				 "trainLimit": 64, "modelName": "it-never"}""")).hasStatus(HttpStatus.BAD_REQUEST)
+			.hasContentType("application/problem+json")
+			.bodyJson()
+			.extractingPath("$.errors[0].field")
+			.isEqualTo("testTimeFlip");
+		assertThat(this.mvc.get().uri("/api/v1/models/it-never")).hasStatus(HttpStatus.NOT_FOUND);
+	}
+
+	@Test
 	void reportsTheEngineAndDevice() throws Exception {
 		JsonNode system = this.jobs.get("/api/v1/system");
 		assertThat(system.get("engine").asString()).isEqualTo("PyTorch");
