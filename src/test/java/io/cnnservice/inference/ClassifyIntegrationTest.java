@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.zip.CRC32;
 
 import io.cnnservice.TestDatasets;
+import io.cnnservice.TestStores;
 import io.cnnservice.datasets.DatasetCatalog;
 import io.cnnservice.datasets.ImageSet;
 import io.cnnservice.training.JobPolling;
@@ -45,17 +46,7 @@ import static org.assertj.core.api.Assertions.within;
 @AutoConfigureMockMvc
 class ClassifyIntegrationTest {
 
-	static final Path STORE;
-
-	static {
-		try {
-			STORE = Files.createTempDirectory("cnn-serve-it");
-			FileSystemUtils.copyRecursively(Path.of("model-store"), STORE);
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
+	static final Path STORE = TestStores.copyOfShipped("cnn-serve-it");
 
 	static ImageSet digits;
 

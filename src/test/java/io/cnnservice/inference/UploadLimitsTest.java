@@ -5,10 +5,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.cnnservice.TestDatasets;
+import io.cnnservice.TestStores;
 import io.cnnservice.TestUploads;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -32,27 +32,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
 class UploadLimitsTest {
 
-	static final Path WORK;
-
-	static {
-		try {
-			WORK = Files.createTempDirectory("cnn-upload-limits");
-			FileSystemUtils.copyRecursively(Path.of("model-store"), WORK.resolve("store"));
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
+	static final Path STORE = TestStores.copyOfShipped("cnn-upload-limits");
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		registry.add("cnn.datasets.root", () -> TestDatasets.root().toString());
-		registry.add("cnn.model-store.root", () -> WORK.resolve("store").toString());
+		registry.add("cnn.model-store.root", () -> STORE.toString());
 	}
 
 	@AfterAll
 	static void cleanUp() throws IOException {
-		FileSystemUtils.deleteRecursively(WORK);
+		FileSystemUtils.deleteRecursively(STORE);
 	}
 
 	@LocalServerPort

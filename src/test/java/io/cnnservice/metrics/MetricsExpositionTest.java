@@ -1,6 +1,5 @@
 package io.cnnservice.metrics;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,10 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.cnnservice.TestDatasets;
+import io.cnnservice.TestStores;
 import io.cnnservice.training.TrainingJobService;
 import io.cnnservice.training.TrainingRequest;
 import org.junit.jupiter.api.Test;
-import org.springframework.util.FileSystemUtils;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,17 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @AutoConfigureMockMvc
 class MetricsExpositionTest {
 
-	static final Path STORE;
-
-	static {
-		try {
-			STORE = Files.createTempDirectory("cnn-metrics-it");
-			FileSystemUtils.copyRecursively(Path.of("model-store"), STORE);
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
+	static final Path STORE = TestStores.copyOfShipped("cnn-metrics-it");
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {

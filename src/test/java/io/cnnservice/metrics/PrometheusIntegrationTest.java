@@ -1,6 +1,5 @@
 package io.cnnservice.metrics;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -17,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.DoublePredicate;
 
 import io.cnnservice.TestDatasets;
+import io.cnnservice.TestStores;
 import io.cnnservice.TestUploads;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,17 +43,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
 class PrometheusIntegrationTest {
 
-	static final Path WORK;
+	static final Path STORE = TestStores.copyOfShipped("cnn-prometheus-store");
 
-	static {
-		try {
-			WORK = Files.createTempDirectory("cnn-prometheus-it");
-			FileSystemUtils.copyRecursively(Path.of("model-store"), WORK.resolve("store"));
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
+	/** Prometheus's config, data and log. */
+	static Path work;
 
 	static Process prometheus;
 
@@ -62,7 +55,7 @@ class PrometheusIntegrationTest {
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		registry.add("cnn.datasets.root", () -> TestDatasets.root().toString());
-		registry.add("cnn.model-store.root", () -> WORK.resolve("store").toString());
+		registry.add("cnn.model-store.root", STORE::toString);
 	}
 
 	@LocalServerPort
@@ -88,7 +81,8 @@ class PrometheusIntegrationTest {
 	}
 
 	@BeforeAll
-	static void freePort() throws IOException {
+	static void freePortAndWorkFolder() throws IOException {
+		work = Files.createTempDirectory("cnn-prometheus-it");
 		try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
 			prometheusPort = s.getLocalPort();
 		}
@@ -102,7 +96,10 @@ class PrometheusIntegrationTest {
 				prometheus.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 			}
 		}
-		FileSystemUtils.deleteRecursively(WORK.toFile());
+		FileSystemUtils.deleteRecursively(STORE.toFile());
+		if (work != null) {
+			FileSystemUtils.deleteRecursively(work.toFile());
+		}
 	}
 
 	@Test
@@ -123,8 +120,8 @@ class PrometheusIntegrationTest {
 	@Test
 	void aRealPrometheusSeesTrainingAndInference() throws Exception {
 		Path binary = binary("prometheus");
-		Files.copy(Path.of("service/prometheus/alerts.yml"), WORK.resolve("alerts.yml"));
-		Files.writeString(WORK.resolve("prometheus.yml"), """
+		Files.copy(Path.of("service/prometheus/alerts.yml"), work.resolve("alerts.yml"));
+		Files.writeString(work.resolve("prometheus.yml"), """
 				global:
 				  scrape_interval: 1s
 				  evaluation_interval: 1s
@@ -135,10 +132,10 @@ class PrometheusIntegrationTest {
 				    static_configs:
 				      - targets: ["127.0.0.1:%d"]
 				""".formatted(this.port));
-		prometheus = new ProcessBuilder(binary.toString(), "--config.file=" + WORK.resolve("prometheus.yml"),
-				"--storage.tsdb.path=" + WORK.resolve("data"), "--web.listen-address=127.0.0.1:" + prometheusPort)
+		prometheus = new ProcessBuilder(binary.toString(), "--config.file=" + work.resolve("prometheus.yml"),
+				"--storage.tsdb.path=" + work.resolve("data"), "--web.listen-address=127.0.0.1:" + prometheusPort)
 			.redirectErrorStream(true)
-			.redirectOutput(WORK.resolve("prometheus.log").toFile())
+			.redirectOutput(work.resolve("prometheus.log").toFile())
 			.start();
 
 		waitFor("up{job=\"cnn-service\"}", v -> v == 1);
@@ -196,7 +193,7 @@ class PrometheusIntegrationTest {
 			Thread.sleep(250);
 		}
 		throw new AssertionError("Prometheus never answered as expected for " + query + "; last answer: " + last
-				+ "\nprometheus log tail: " + tail(WORK.resolve("prometheus.log")));
+				+ "\nprometheus log tail: " + tail(work.resolve("prometheus.log")));
 	}
 
 	private static String tail(Path log) throws IOException {

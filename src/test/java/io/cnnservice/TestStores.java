@@ -1,0 +1,31 @@
+package io.cnnservice;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.springframework.util.FileSystemUtils;
+
+/** Model stores for tests that start the service. */
+public final class TestStores {
+
+	private TestStores() {
+	}
+
+	/**
+	 * A new temporary folder holding a copy of the shipped {@code model-store}, so a test
+	 * may register, delete and recover jobs without touching the repository's copy.
+	 */
+	public static Path copyOfShipped(String prefix) {
+		try {
+			Path store = Files.createTempDirectory(prefix);
+			FileSystemUtils.copyRecursively(Path.of("model-store"), store);
+			return store;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
