@@ -346,9 +346,9 @@ class ClassifyIntegrationTest {
 	@Test
 	void colourModelsResizeAndNormaliseColourUploads(@Autowired io.cnnservice.training.TrainingJobService training)
 			throws Exception {
-		var job = training
-			.submit(new io.cnnservice.training.TrainingRequest("seed-cnn", "cifar10", 1, 64, null, null, null, null,
-					null, null, null, null, null, null, 7L, 640, 200, "it-cifar", null, null, null, null, null));
+		var job = training.submit(io.cnnservice.TestRequests.parse("""
+				{"architecture": "seed-cnn", "dataset": "cifar10", "epochs": 1, "batchSize": 64, "seed": 7,
+				 "trainLimit": 640, "testLimit": 200, "modelName": "it-cifar"}"""));
 		long deadline = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
 		while (!training.get(job.id()).status().isFinished() && System.nanoTime() < deadline) {
 			Thread.sleep(100);

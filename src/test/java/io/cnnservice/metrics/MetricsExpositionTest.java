@@ -11,9 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.cnnservice.TestDatasets;
+import io.cnnservice.TestRequests;
 import io.cnnservice.TestStores;
 import io.cnnservice.training.TrainingJobService;
-import io.cnnservice.training.TrainingRequest;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
@@ -88,8 +88,9 @@ class MetricsExpositionTest {
 	void theDashboardAndAlertRulesOnlyNameMetricsTheServiceExposes() throws Exception {
 		// a finished job (for the per-job gauges) and one request (for the HTTP server
 		// metrics)
-		var job = this.training.submit(new TrainingRequest("seed-fc", "mnist", null, null, null, null, null, null, null,
-				null, null, null, null, null, 1L, 128, 100, "it-metrics", null, null, null, null, null));
+		var job = this.training.submit(TestRequests.parse("""
+				{"architecture": "seed-fc", "dataset": "mnist", "seed": 1, "trainLimit": 128, "testLimit": 100,
+				 "modelName": "it-metrics"}"""));
 		while (!this.training.get(job.id()).status().isFinished()) {
 			Thread.sleep(50);
 		}

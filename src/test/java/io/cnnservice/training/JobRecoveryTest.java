@@ -1,5 +1,6 @@
 package io.cnnservice.training;
 
+import io.cnnservice.TestRequests;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -17,9 +18,8 @@ class JobRecoveryTest {
 	void aJobThatWasRunningWhenTheProcessDiedIsFailedWithAReasonAfterRestart(@TempDir Path store) throws Exception {
 		JsonMapper json = JsonMapper.builder().findAndAddModules().build();
 		JobRepository repository = new JobRepository(new ModelStoreProperties(store), json);
-		TrainingRequest request = new TrainingRequest("lenet", "mnist", null, null, null, null, null, null, null, null,
-				null, null, null, null, null, null, null, null, null, null, null, null, null)
-			.withDefaults(1);
+		TrainingRequest request = TestRequests.parse("""
+				{"architecture": "lenet", "dataset": "mnist"}""").withDefaults(1);
 		TrainingJob running = new TrainingJob("deadbeef0001", request, Instant.now());
 		running.start();
 		repository.save(running.view());

@@ -1,5 +1,6 @@
 package io.cnnservice.training;
 
+import io.cnnservice.TestRequests;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,9 +36,8 @@ class LearningRateScheduleTest {
 
 	@Test
 	void requestDefaultsFollowTheNotes() {
-		TrainingRequest r = new TrainingRequest("seed-cnn", "mnist", 9, null, TrainingRequest.Optimizer.SGD, null, null,
-				null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null)
-			.withDefaults(5);
+		TrainingRequest r = TestRequests.parse("""
+				{"architecture": "seed-cnn", "dataset": "mnist", "epochs": 9, "optimizer": "sgd"}""").withDefaults(5);
 		assertThat(r.learningRate()).isEqualTo(0.01);
 		assertThat(r.momentum()).isEqualTo(0.9);
 		assertThat(r.lrSchedule()).isEqualTo(TrainingRequest.LrSchedule.CONSTANT);

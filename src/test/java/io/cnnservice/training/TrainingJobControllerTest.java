@@ -1,5 +1,6 @@
 package io.cnnservice.training;
 
+import io.cnnservice.TestRequests;
 import java.time.Instant;
 import java.util.List;
 
@@ -27,9 +28,8 @@ class TrainingJobControllerTest {
 	TrainingJobService service;
 
 	private static TrainingJobView queued(String id) {
-		TrainingRequest request = new TrainingRequest("lenet", "mnist", null, null, null, null, null, null, null, null,
-				null, null, null, null, null, null, null, null, null, null, null, null, null)
-			.withDefaults(42);
+		TrainingRequest request = TestRequests.parse("""
+				{"architecture": "lenet", "dataset": "mnist"}""").withDefaults(42);
 		return new TrainingJobView(id, JobStatus.QUEUED, request, Progress.queued(1), List.of(), "lenet-mnist", null,
 				null, Instant.now(), null, null);
 	}
