@@ -59,10 +59,15 @@ public class TrainingMetrics {
 			this.imagesPerSecond = speed;
 		}
 
-		/** A finished epoch's test accuracy. */
-		public void epoch(int number, double accuracy) {
+		/**
+		 * A finished epoch and its test accuracy, or null if it was not evaluated: the
+		 * gauge then keeps the last evaluated accuracy.
+		 */
+		public void epoch(int number, Double accuracy) {
 			this.epoch = number;
-			this.testAccuracy = accuracy;
+			if (accuracy != null) {
+				this.testAccuracy = accuracy;
+			}
 		}
 
 	}

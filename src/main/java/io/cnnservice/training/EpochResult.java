@@ -1,17 +1,20 @@
 package io.cnnservice.training;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * One finished epoch.
  *
  * @param epoch epoch number, from 1
  * @param trainLoss mean training loss over the epoch
  * @param trainAccuracy training accuracy over the epoch (measured while learning)
- * @param testLoss mean loss on the test split
- * @param testAccuracy accuracy on the test split
+ * @param testLoss mean loss on the test split, or null if this epoch was not evaluated
+ * @param testAccuracy accuracy on the test split, or null if this epoch was not evaluated
  * @param seconds wall time of the training pass (evaluation excluded)
  * @param imagesPerSecond training images per second
  * @param learningRate learning rate at the end of the epoch
  */
-public record EpochResult(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy,
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record EpochResult(int epoch, double trainLoss, double trainAccuracy, Double testLoss, Double testAccuracy,
 		double seconds, double imagesPerSecond, double learningRate) {
 }

@@ -99,7 +99,8 @@ class TrainingRunner {
 	}
 
 	/**
-	 * Trains, evaluates after every epoch, and registers the model.
+	 * Trains, evaluates after every {@code evaluateEvery} epochs and the last, and
+	 * registers the model.
 	 * @param onEpoch called after each epoch (to persist the job)
 	 * @return the registered version
 	 */
@@ -206,13 +207,19 @@ class TrainingRunner {
 			}
 			long epochNanos = System.nanoTime() - epochStart;
 			trainingNanos += epochNanos;
-			job.phase("evaluating");
-			double[] eval = evaluate(job, trainer, test, testBatches);
+			Double testLoss = null;
+			Double testAccuracy = null;
+			if (epoch % req.evaluateEvery() == 0 || epoch == req.epochs()) {
+				job.phase("evaluating");
+				double[] eval = evaluate(job, trainer, test, testBatches);
+				testLoss = eval[0];
+				testAccuracy = eval[1];
+			}
 			double seconds = epochNanos / 1e9;
-			last = new EpochResult(epoch, totals.lossSum() / seen, (double) totals.correct() / seen, eval[0], eval[1],
-					seconds, seen / seconds, schedule.atEndOfEpoch(epoch));
+			last = new EpochResult(epoch, totals.lossSum() / seen, (double) totals.correct() / seen, testLoss,
+					testAccuracy, seconds, seen / seconds, schedule.atEndOfEpoch(epoch));
 			job.epochDone(last);
-			gauges.epoch(epoch, eval[1]);
+			gauges.epoch(epoch, testAccuracy);
 			job.phase("training");
 			onEpoch.accept(job);
 		}

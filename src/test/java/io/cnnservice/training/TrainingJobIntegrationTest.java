@@ -128,6 +128,34 @@ class TrainingJobIntegrationTest {
 	}
 
 	@Test
+	void evaluateEverySkipsTestEvaluationsInBetweenWithoutChangingWhatIsLearned() throws Exception {
+		String request = """
+				{"architecture": "seed-fc", "dataset": "mnist", "epochs": 5, "trainLimit": 320, "testLimit": 300,
+				 "seed": 8, "evaluateEvery": %d, "modelName": "it-eval-%d"}""";
+		JsonNode sparse = this.jobs.waitUntilFinished(this.jobs.submit(request.formatted(2, 2)).get("id").asString());
+		JsonNode every = this.jobs.waitUntilFinished(this.jobs.submit(request.formatted(1, 1)).get("id").asString());
+
+		assertThat(sparse.get("status").asString()).isEqualTo("SUCCEEDED");
+		JsonNode history = sparse.get("history");
+		assertThat(history).hasSize(5);
+		// epochs 2 and 4 by the interval, 5 because it is the last
+		assertThat(StreamSupport.stream(history.spliterator(), false)
+			.filter((e) -> e.has("testAccuracy"))
+			.map((e) -> e.get("epoch").asInt())).containsExactly(2, 4, 5);
+		assertThat(history.get(0).has("testLoss")).isFalse();
+		for (int i = 0; i < 5; i++) {
+			JsonNode e = history.get(i);
+			JsonNode reference = every.get("history").get(i);
+			assertThat(e.get("trainLoss").asDouble()).isEqualTo(reference.get("trainLoss").asDouble());
+			if (e.has("testAccuracy")) {
+				assertThat(e.get("testAccuracy").asDouble()).isEqualTo(reference.get("testAccuracy").asDouble());
+			}
+		}
+		assertThat(this.jobs.get("/api/v1/models/it-eval-2/versions/1").get("metrics").get("testAccuracy").asDouble())
+			.isEqualTo(history.get(4).get("testAccuracy").asDouble());
+	}
+
+	@Test
 	void permutedPixelsAreRecordedForServingAndChangeWhatTheNetworkSees() throws Exception {
 		String request = """
 				{"architecture": "seed-fc", "dataset": "mnist", "trainLimit": 640, "testLimit": 300, "seed": 5,
