@@ -25,6 +25,7 @@ import io.cnnservice.architectures.ArchitectureOptions;
 import io.cnnservice.datasets.InputSpec;
 import io.cnnservice.engine.EngineRuntime;
 import io.cnnservice.models.ModelMetadata;
+import io.cnnservice.models.TestTimeViews;
 
 /**
  * One model version loaded for serving, with a fixed pool of predictors (a DJL Predictor
@@ -67,7 +68,7 @@ final class LoadedModel implements AutoCloseable {
 		this.pool = new ArrayBlockingQueue<>(poolSize, true);
 		for (int i = 0; i < poolSize; i++) {
 			Predictor<float[], float[]> p = this.model
-				.newPredictor(new BatchTranslator(spec, metadata.preprocessing().flipsAtTestTime()));
+				.newPredictor(new BatchTranslator(spec, metadata.preprocessing().views()));
 			this.all.add(p);
 			this.pool.add(p);
 		}
@@ -151,19 +152,19 @@ final class LoadedModel implements AutoCloseable {
 	/**
 	 * Turns a flat float batch into an NDArray on the predictor's own manager and the
 	 * logits back into probabilities, so every native array of a prediction is freed when
-	 * it returns. For a model trained with test-time flips, the batch runs together with
-	 * its mirror images and each image's logits are the mean of the pair, as in the
-	 * training job's evaluation.
+	 * it returns. For a model trained with test-time views (flips, shifts), the batch
+	 * runs together with its views and each image's logits are the mean over its views,
+	 * as in the training job's evaluation.
 	 */
 	private static final class BatchTranslator implements Translator<float[], float[]> {
 
 		private final InputSpec spec;
 
-		private final boolean flip;
+		private final TestTimeViews views;
 
-		BatchTranslator(InputSpec spec, boolean flip) {
+		BatchTranslator(InputSpec spec, TestTimeViews views) {
 			this.spec = spec;
-			this.flip = flip;
+			this.views = views;
 		}
 
 		@Override
@@ -172,17 +173,12 @@ final class LoadedModel implements AutoCloseable {
 			NDArray array = ctx.getNDManager()
 				.create(FloatBuffer.wrap(input),
 						new Shape(input.length / size, this.spec.channels(), this.spec.height(), this.spec.width()));
-			return new NDList(this.flip ? array.concat(array.flip(3)) : array);
+			return new NDList(this.views.expand(array));
 		}
 
 		@Override
 		public float[] processOutput(TranslatorContext ctx, NDList list) {
-			NDArray logits = list.singletonOrThrow();
-			if (this.flip) {
-				long n = logits.getShape().get(0) / 2;
-				logits = logits.get("0:" + n).add(logits.get(n + ":")).div(2);
-			}
-			return logits.softmax(1).toFloatArray();
+			return this.views.mean(list.singletonOrThrow()).softmax(1).toFloatArray();
 		}
 
 		@Override

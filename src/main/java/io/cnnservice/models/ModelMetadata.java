@@ -47,14 +47,17 @@ public record ModelMetadata(String name, int version, String architecture, Map<S
 	 * each channel plane is input pixel {@code pixelPermutation[i]}
 	 * @param testTimeFlip true when a prediction is the mean of the logits for the image
 	 * and its mirror image, as in the training job's evaluation; absent means false
+	 * @param testTimeShift pixels by which the image is also moved up, down, left and
+	 * right before the logits are averaged; absent means none
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record Preprocessing(String colorMode, float[] mean, float[] std, String background, int[] pixelPermutation,
-			Boolean testTimeFlip) {
+			Boolean testTimeFlip, Integer testTimeShift) {
 
-		/** Whether predictions average the image and its mirror image. */
-		public boolean flipsAtTestTime() {
-			return Boolean.TRUE.equals(this.testTimeFlip);
+		/** The views each prediction averages over, as the training job evaluated. */
+		public TestTimeViews views() {
+			return new TestTimeViews(Boolean.TRUE.equals(this.testTimeFlip),
+					(this.testTimeShift != null) ? this.testTimeShift : 0);
 		}
 
 	}

@@ -120,6 +120,12 @@ public class TrainingJobService {
 			throw InvalidTrainingRequestException.badField("testTimeFlip",
 					"testTimeFlip cannot be combined with permutePixels: the mirror of a permuted image is not the permuted mirror image");
 		}
+		if (request.testTimeShift() != null && request.testTimeShift() > 0
+				&& Boolean.TRUE.equals(request.permutePixels())) {
+			// likewise: moving a scrambled image moves no digit
+			throw InvalidTrainingRequestException.badField("testTimeShift",
+					"testTimeShift cannot be combined with permutePixels: a moved permuted image is not the permuted moved image");
+		}
 		if (!dataset.ready()) {
 			throw InvalidTrainingRequestException.unusable("dataset",
 					"Dataset '" + dataset.name() + "' is not available: " + dataset.problem());

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.cnnservice.architectures.ArchitectureOptions;
+import io.cnnservice.models.TestTimeViews;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -60,6 +61,7 @@ public record TrainingRequest(
 		@Schema(description = "resnet9 only: channels of the stem, the stages have 2, 4 and 8 times as many (default 64)") @Min(4) @Max(256) Integer width,
 		@Schema(description = "weight of the uniform distribution mixed into the training targets, 0 to 0.5 (default 0: plain cross-entropy); test loss is always plain cross-entropy") @DecimalMin("0") @DecimalMax("0.5") Double labelSmoothing,
 		@Schema(description = "score each test image by the mean of the logits for it and its mirror image, in the job's evaluation and when the model serves (default false)") Boolean testTimeFlip,
+		@Schema(description = "0 to 4: also score each test image moved by this many pixels up, down, left and right (and their mirror images with testTimeFlip), averaging the logits over all views, in the job's evaluation and when the model serves (default 0)") @Min(0) @Max(4) Integer testTimeShift,
 		@Schema(description = "evaluate on the test split after every N epochs (default 1); the last epoch is always evaluated, so a long job can spend on training the time evaluation would take") @Min(1) @Max(1000) Integer evaluateEvery) {
 
 	/** The request with every default filled in. */
@@ -72,7 +74,14 @@ public record TrainingRequest(
 				or(this.lrGamma, 0.1), or(this.shuffle, true), or(this.augment, Augment.NONE),
 				or(this.permutePixels, false), or(this.seed, randomSeed), this.trainLimit, this.testLimit,
 				or(this.modelName, this.architecture + "-" + this.dataset), this.hiddenSizes, this.depth, this.width,
-				or(this.labelSmoothing, 0.0), or(this.testTimeFlip, false), or(this.evaluateEvery, 1));
+				or(this.labelSmoothing, 0.0), or(this.testTimeFlip, false), or(this.testTimeShift, 0),
+				or(this.evaluateEvery, 1));
+	}
+
+	/** The views the job's evaluation and the served model score each image under. */
+	public TestTimeViews testTimeViews() {
+		return new TestTimeViews(Boolean.TRUE.equals(this.testTimeFlip),
+				(this.testTimeShift != null) ? this.testTimeShift : 0);
 	}
 
 	/** The architecture's own knobs. */

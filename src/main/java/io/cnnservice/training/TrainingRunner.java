@@ -31,6 +31,7 @@ import io.cnnservice.engine.EngineRuntime;
 import io.cnnservice.metrics.TrainingMetrics;
 import io.cnnservice.models.ModelMetadata;
 import io.cnnservice.models.ModelStore;
+import io.cnnservice.models.TestTimeViews;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
@@ -228,12 +229,12 @@ class TrainingRunner {
 
 	/**
 	 * Mean loss and accuracy on the test split, with batch norm in inference mode. With
-	 * test-time flips the logits are the mean of two passes, the image and its mirror
-	 * image, as serving computes them; two passes rather than one doubled batch keep the
+	 * test-time views (flips, shifts) the logits are the mean over one pass per view, as
+	 * serving computes them; a pass per view rather than one batch of all views keeps the
 	 * activations within {@link #EVAL_ACTIVATION_BYTES}.
 	 */
 	private double[] evaluate(TrainingJob job, Trainer trainer, ImageSet test, BatchAssembler testBatches) {
-		boolean flips = job.request().testTimeFlip();
+		TestTimeViews views = job.request().testTimeViews();
 		int batch = testBatches.maxBatch();
 		int[] order = IntStream.range(0, test.count()).toArray();
 		double lossSum = 0;
@@ -247,9 +248,10 @@ class TrainingRunner {
 				NDArray x = testBatches.images(batchManager, order, from, to, null);
 				NDArray y = testBatches.labels(batchManager, order, from, to);
 				NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
-				if (flips) {
-					logits = logits.add(trainer.evaluate(new NDList(x.flip(3))).singletonOrThrow()).div(2);
+				for (int v = 1; v < views.count(); v++) {
+					logits = logits.add(trainer.evaluate(new NDList(views.view(x, v))).singletonOrThrow());
 				}
+				logits = logits.div(views.count());
 				lossSum += TEST_LOSS.evaluate(new NDList(y), new NDList(logits)).getFloat() * (to - from);
 				correct += logits.argMax(1).eq(y).countNonzero().getLong();
 			}
@@ -307,7 +309,7 @@ class TrainingRunner {
 		}
 		ModelMetadata.Preprocessing pre = new ModelMetadata.Preprocessing((spec.channels() == 1) ? "grayscale" : "rgb",
 				data.mean(), data.std(), (meanBrightness < 0.5f) ? "dark" : "light", permutation,
-				req.testTimeFlip() ? Boolean.TRUE : null);
+				req.testTimeFlip() ? Boolean.TRUE : null, (req.testTimeShift() > 0) ? req.testTimeShift() : null);
 		@SuppressWarnings("unchecked")
 		Map<String, Object> request = this.json.convertValue(req, Map.class);
 		return new ModelMetadata(req.modelName(), 0, req.architecture(), opts, req.dataset(), data.classes(),

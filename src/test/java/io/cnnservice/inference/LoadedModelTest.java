@@ -51,6 +51,76 @@ class LoadedModelTest {
 		assertThat(model.retain()).isFalse();
 	}
 
+	@Test
+	void aModelWithTestTimeShiftsAveragesTheLogitsOfTheMovedImages() throws Exception {
+		EngineRuntime runtime = new EngineRuntime(
+				new EngineProperties(EngineProperties.DeviceChoice.CPU, 0, 0, true, "", true));
+		ModelStore store = new ModelStore(new ModelStoreProperties(Path.of("model-store")),
+				JsonMapper.builder().findAndAddModules().build());
+		ModelMetadata plain = store.latest("lenet-mnist");
+		ModelMetadata.Preprocessing p = plain.preprocessing();
+		ModelMetadata shifted = new ModelMetadata(plain.name(), plain.version(), plain.architecture(),
+				plain.architectureOptions(), plain.dataset(), plain.classes(), plain.inputShape(),
+				new ModelMetadata.Preprocessing(p.colorMode(), p.mean(), p.std(), p.background(), null, null, 2),
+				plain.request(), plain.metrics(), plain.trainableParameters(), plain.totalParameters(),
+				plain.parametersFile(), plain.parametersSha256(), plain.engine(), plain.jobId(), plain.createdAt());
+		Path dir = store.versionDir("lenet-mnist", plain.version());
+		ArchitectureCatalog architectures = new ArchitectureCatalog(runtime);
+		// an asymmetric blob off the centre, so the moves change the answer
+		float[] image = new float[28 * 28];
+		for (int r = 6; r < 20; r++) {
+			for (int c = 8; c < 14 + r / 3; c++) {
+				image[r * 28 + c] = 2.5f;
+			}
+		}
+		LoadedModel served = new LoadedModel(shifted, dir, architectures, runtime.device(), 1);
+		LoadedModel reference = new LoadedModel(plain, dir, architectures, runtime.device(), 1);
+		try {
+			// by hand: the image and its four moves by 2 pixels, one at a time without
+			// views; log-probabilities differ from logits by a per-image constant, so
+			// their mean gives the same softmax as the mean of the logits
+			int[][] moves = { { 0, 0 }, { -2, 0 }, { 2, 0 }, { 0, -2 }, { 0, 2 } };
+			double[] meanLog = new double[10];
+			for (int[] move : moves) {
+				float[] probabilities = reference.predict(moved(image, move[0], move[1]), 1000, 1);
+				for (int k = 0; k < 10; k++) {
+					meanLog[k] += Math.log(probabilities[k]) / moves.length;
+				}
+			}
+			double norm = 0;
+			for (double v : meanLog) {
+				norm += Math.exp(v);
+			}
+			float[] expected = new float[10];
+			for (int k = 0; k < 10; k++) {
+				expected[k] = (float) (Math.exp(meanLog[k]) / norm);
+			}
+			float[] actual = served.predict(image, 1000, 1);
+			assertThat(actual).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-5f));
+			// and the moves matter: the image alone scores differently
+			assertThat(reference.predict(image, 1000, 1)).isNotEqualTo(actual);
+		}
+		finally {
+			served.close();
+			reference.close();
+		}
+	}
+
+	/** A 28x28 image moved by (dy, dx), the uncovered border zero. */
+	private static float[] moved(float[] image, int dy, int dx) {
+		float[] out = new float[image.length];
+		for (int r = 0; r < 28; r++) {
+			for (int c = 0; c < 28; c++) {
+				int fromR = r - dy;
+				int fromC = c - dx;
+				if (fromR >= 0 && fromR < 28 && fromC >= 0 && fromC < 28) {
+					out[r * 28 + c] = image[fromR * 28 + fromC];
+				}
+			}
+		}
+		return out;
+	}
+
 	private static float[] predict(LoadedModel model, float[] input, long timeout) {
 		try {
 			return model.predict(input, timeout, 1);

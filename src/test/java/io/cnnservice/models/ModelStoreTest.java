@@ -25,7 +25,7 @@ class ModelStoreTest {
 	private static ModelMetadata draft(String name) {
 		return new ModelMetadata(name, 0, "lenet", Map.of(), "mnist", List.of("0", "1"), List.of(1, 28, 28),
 				new ModelMetadata.Preprocessing("grayscale", new float[] { 0.13f }, new float[] { 0.31f }, "dark", null,
-						null),
+						null, null),
 				Map.of("architecture", "lenet"), Map.of("testAccuracy", 0.98), 61706, 61706, null, null,
 				"PyTorch 2.7.1", "job1", Instant.parse("2026-11-28T00:00:00Z"));
 	}

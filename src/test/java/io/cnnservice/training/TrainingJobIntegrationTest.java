@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
 
@@ -256,15 +257,37 @@ class TrainingJobIntegrationTest {
 	}
 
 	@Test
-	void refusesTestTimeFlipsOnPermutedPixelsNamingTheField() {
-		assertThat(this.mvc.post().uri("/api/v1/training-jobs").contentType("application/json").content("""
-				{"architecture": "seed-cnn", "dataset": "mnist", "permutePixels": true, "testTimeFlip": true,
-				 "trainLimit": 64, "modelName": "it-never"}""")).hasStatus(HttpStatus.BAD_REQUEST)
-			.hasContentType("application/problem+json")
-			.bodyJson()
-			.extractingPath("$.errors[0].field")
-			.isEqualTo("testTimeFlip");
+	void refusesTestTimeViewsOnPermutedPixelsNamingTheField() {
+		for (String view : List.of("\"testTimeFlip\": true", "\"testTimeShift\": 2")) {
+			assertThat(this.mvc.post().uri("/api/v1/training-jobs").contentType("application/json").content("""
+					{"architecture": "seed-cnn", "dataset": "mnist", "permutePixels": true, %s,
+					 "trainLimit": 64, "modelName": "it-never"}""".formatted(view))).hasStatus(HttpStatus.BAD_REQUEST)
+				.hasContentType("application/problem+json")
+				.bodyJson()
+				.extractingPath("$.errors[0].field")
+				.isEqualTo(view.substring(1, view.indexOf('"', 1)));
+		}
 		assertThat(this.mvc.get().uri("/api/v1/models/it-never")).hasStatus(HttpStatus.NOT_FOUND);
+	}
+
+	@Test
+	void testTimeShiftsChangeOnlyTheEvaluationAndAreRecordedForServing() throws Exception {
+		String request = """
+				{"architecture": "seed-cnn", "dataset": "mnist", "trainLimit": 320, "testLimit": 300, "seed": 4,
+				 "testTimeShift": %d, "modelName": "it-shift-%d"}""";
+		JsonNode shifted = this.jobs.waitUntilFinished(this.jobs.submit(request.formatted(2, 2)).get("id").asString());
+		JsonNode plain = this.jobs.waitUntilFinished(this.jobs.submit(request.formatted(0, 0)).get("id").asString());
+
+		assertThat(shifted.get("status").asString()).isEqualTo("SUCCEEDED");
+		JsonNode s = shifted.get("history").get(0);
+		JsonNode p = plain.get("history").get(0);
+		assertThat(s.get("trainLoss").asDouble()).isEqualTo(p.get("trainLoss").asDouble());
+		assertThat(s.get("testLoss").asDouble()).isNotEqualTo(p.get("testLoss").asDouble());
+		assertThat(
+				this.jobs.get("/api/v1/models/it-shift-2/versions/1").get("preprocessing").get("testTimeShift").asInt())
+			.isEqualTo(2);
+		assertThat(this.jobs.get("/api/v1/models/it-shift-0/versions/1").get("preprocessing").has("testTimeShift"))
+			.isFalse();
 	}
 
 	@Test
