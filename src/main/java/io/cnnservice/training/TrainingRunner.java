@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -88,6 +89,22 @@ class TrainingRunner {
 		this.runtime = runtime;
 		this.store = store;
 		this.json = json;
+	}
+
+	/**
+	 * Thrown inside the loop once the train loss is no longer a finite number: the
+	 * weights are then NaN or infinite and every later step only spends time, so the job
+	 * fails at the next progress read instead of training on for hours.
+	 */
+	static final class Diverged extends RuntimeException {
+
+		Diverged(int epoch, int batch, double learningRate) {
+			super(String.format(Locale.ROOT,
+					"training diverged: the train loss stopped being a finite number by epoch %d, batch %d, and no model was saved; "
+							+ "a lower learningRate than %s (or a schedule that starts lower) usually prevents it",
+					epoch, batch, learningRate));
+		}
+
 	}
 
 	/** Thrown inside the loop when the job was asked to stop. */
@@ -195,6 +212,9 @@ class TrainingRunner {
 					double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
 					if (b % PROGRESS_EVERY == PROGRESS_EVERY - 1 || b == batches - 1) {
 						totals.read();
+						if (!Double.isFinite(totals.lossSum())) {
+							throw new Diverged(epoch, b + 1, req.learningRate());
+						}
 					}
 					double runningLoss = totals.lossSum() / seen;
 					gauges.batch(to - from, runningLoss, seen / Math.max(epochSeconds, 1e-9));

@@ -183,6 +183,21 @@ class TrainingJobIntegrationTest {
 	}
 
 	@Test
+	void aJobWhoseLossBecomesNaNFailsEarlyNamingTheLearningRateAndSavesNothing() throws Exception {
+		// weight decay 1 at learning rate 10 multiplies every weight by -9 per step, so
+		// the logits overflow within a few progress reads (20 batches each)
+		JsonNode job = this.jobs.waitUntilFinished(this.jobs.submit("""
+				{"architecture": "seed-fc", "dataset": "mnist", "epochs": 20, "trainLimit": 1280, "testLimit": 100,
+				 "optimizer": "sgd", "learningRate": 10, "momentum": 0, "weightDecay": 1, "seed": 1,
+				 "modelName": "it-diverged"}""").get("id").asString());
+
+		assertThat(job.get("status").asString()).isEqualTo("FAILED");
+		assertThat(job.get("error").asString()).contains("diverged").contains("learningRate");
+		assertThat(job.get("history").size()).isLessThan(5);
+		assertThat(this.mvc.get().uri("/api/v1/models/it-diverged")).hasStatus(HttpStatus.NOT_FOUND);
+	}
+
+	@Test
 	void cancellingARunningJobStopsItWithoutRegisteringAModel() throws Exception {
 		String id = this.jobs.submit("""
 				{"architecture": "lenet", "dataset": "mnist", "epochs": 200, "trainLimit": 6400, "testLimit": 100,
