@@ -18,15 +18,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The predictor pool of the shipped model, on the real engine. */
 class LoadedModelTest {
 
+	private final EngineRuntime runtime = new EngineRuntime(
+			new EngineProperties(EngineProperties.DeviceChoice.CPU, 0, 0, true, "", true));
+
+	private final ModelStore store = new ModelStore(new ModelStoreProperties(Path.of("model-store")),
+			JsonMapper.builder().findAndAddModules().build());
+
 	@Test
 	void aBusyPoolRefusesInsteadOfSharingAPredictorAndRecovers() throws Exception {
-		EngineRuntime runtime = new EngineRuntime(
-				new EngineProperties(EngineProperties.DeviceChoice.CPU, 0, 0, true, "", true));
-		ModelStore store = new ModelStore(new ModelStoreProperties(Path.of("model-store")),
-				JsonMapper.builder().findAndAddModules().build());
-		ModelMetadata metadata = store.latest("lenet-mnist");
-		LoadedModel model = new LoadedModel(metadata, store.versionDir("lenet-mnist", metadata.version()),
-				new ArchitectureCatalog(runtime), runtime.device(), 1);
+		ModelMetadata metadata = this.store.latest("lenet-mnist");
+		LoadedModel model = new LoadedModel(metadata, this.store.versionDir("lenet-mnist", metadata.version()),
+				new ArchitectureCatalog(this.runtime), this.runtime.device(), 1);
 		try {
 			// a batch big enough to keep the only predictor busy for a while
 			CompletableFuture<float[]> busy = CompletableFuture
@@ -53,19 +55,15 @@ class LoadedModelTest {
 
 	@Test
 	void aModelWithTestTimeShiftsAveragesTheLogitsOfTheMovedImages() throws Exception {
-		EngineRuntime runtime = new EngineRuntime(
-				new EngineProperties(EngineProperties.DeviceChoice.CPU, 0, 0, true, "", true));
-		ModelStore store = new ModelStore(new ModelStoreProperties(Path.of("model-store")),
-				JsonMapper.builder().findAndAddModules().build());
-		ModelMetadata plain = store.latest("lenet-mnist");
+		ModelMetadata plain = this.store.latest("lenet-mnist");
 		ModelMetadata.Preprocessing p = plain.preprocessing();
 		ModelMetadata shifted = new ModelMetadata(plain.name(), plain.version(), plain.architecture(),
 				plain.architectureOptions(), plain.dataset(), plain.classes(), plain.inputShape(),
 				new ModelMetadata.Preprocessing(p.colorMode(), p.mean(), p.std(), p.background(), null, null, 2),
 				plain.request(), plain.metrics(), plain.trainableParameters(), plain.totalParameters(),
 				plain.parametersFile(), plain.parametersSha256(), plain.engine(), plain.jobId(), plain.createdAt());
-		Path dir = store.versionDir("lenet-mnist", plain.version());
-		ArchitectureCatalog architectures = new ArchitectureCatalog(runtime);
+		Path dir = this.store.versionDir("lenet-mnist", plain.version());
+		ArchitectureCatalog architectures = new ArchitectureCatalog(this.runtime);
 		// an asymmetric blob off the centre, so the moves change the answer
 		float[] image = new float[28 * 28];
 		for (int r = 6; r < 20; r++) {
@@ -73,8 +71,8 @@ class LoadedModelTest {
 				image[r * 28 + c] = 2.5f;
 			}
 		}
-		LoadedModel served = new LoadedModel(shifted, dir, architectures, runtime.device(), 1);
-		LoadedModel reference = new LoadedModel(plain, dir, architectures, runtime.device(), 1);
+		LoadedModel served = new LoadedModel(shifted, dir, architectures, this.runtime.device(), 1);
+		LoadedModel reference = new LoadedModel(plain, dir, architectures, this.runtime.device(), 1);
 		try {
 			// by hand: the image and its four moves by 2 pixels, one at a time without
 			// views; log-probabilities differ from logits by a per-image constant, so
