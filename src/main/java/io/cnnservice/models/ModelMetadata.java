@@ -56,8 +56,7 @@ public record ModelMetadata(String name, int version, String architecture, Map<S
 
 		/** The views each prediction averages over, as the training job evaluated. */
 		public TestTimeViews views() {
-			return new TestTimeViews(Boolean.TRUE.equals(this.testTimeFlip),
-					(this.testTimeShift != null) ? this.testTimeShift : 0);
+			return TestTimeViews.of(this.testTimeFlip, this.testTimeShift);
 		}
 
 	}

@@ -20,6 +20,14 @@ public record TestTimeViews(boolean flip, int shift) {
 	/** Just the image. */
 	public static final TestTimeViews NONE = new TestTimeViews(false, 0);
 
+	/**
+	 * The views for a request's or a {@code model.json}'s optional fields, where absent
+	 * means no flip and no shift.
+	 */
+	public static TestTimeViews of(Boolean flip, Integer shift) {
+		return new TestTimeViews(Boolean.TRUE.equals(flip), (shift != null) ? shift : 0);
+	}
+
 	/** Views per image. */
 	public int count() {
 		return ((this.shift > 0) ? 5 : 1) * (this.flip ? 2 : 1);

@@ -80,8 +80,7 @@ public record TrainingRequest(
 
 	/** The views the job's evaluation and the served model score each image under. */
 	public TestTimeViews testTimeViews() {
-		return new TestTimeViews(Boolean.TRUE.equals(this.testTimeFlip),
-				(this.testTimeShift != null) ? this.testTimeShift : 0);
+		return TestTimeViews.of(this.testTimeFlip, this.testTimeShift);
 	}
 
 	/** The architecture's own knobs. */
