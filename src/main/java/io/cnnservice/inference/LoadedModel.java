@@ -23,6 +23,7 @@ import ai.djl.translate.TranslatorContext;
 import io.cnnservice.architectures.ArchitectureCatalog;
 import io.cnnservice.architectures.ArchitectureOptions;
 import io.cnnservice.datasets.InputSpec;
+import io.cnnservice.engine.ChannelsLast;
 import io.cnnservice.engine.EngineRuntime;
 import io.cnnservice.models.ModelMetadata;
 import io.cnnservice.models.TestTimeViews;
@@ -173,7 +174,7 @@ final class LoadedModel implements AutoCloseable {
 			NDArray array = ctx.getNDManager()
 				.create(FloatBuffer.wrap(input),
 						new Shape(input.length / size, this.spec.channels(), this.spec.height(), this.spec.width()));
-			return new NDList(this.views.expand(array));
+			return new NDList(ChannelsLast.of(this.views.expand(array)));
 		}
 
 		@Override

@@ -28,6 +28,7 @@ import io.cnnservice.datasets.DatasetCatalog;
 import io.cnnservice.datasets.ImageSet;
 import io.cnnservice.datasets.InputSpec;
 import io.cnnservice.datasets.LoadedDataset;
+import io.cnnservice.engine.ChannelsLast;
 import io.cnnservice.engine.EngineRuntime;
 import io.cnnservice.metrics.TrainingMetrics;
 import io.cnnservice.models.ModelMetadata;
@@ -267,9 +268,10 @@ class TrainingRunner {
 			try (NDManager batchManager = trainer.getManager().newSubManager()) {
 				NDArray x = testBatches.images(batchManager, order, from, to, null);
 				NDArray y = testBatches.labels(batchManager, order, from, to);
-				NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
+				NDArray logits = trainer.evaluate(new NDList(ChannelsLast.of(x))).singletonOrThrow();
 				for (int v = 1; v < views.count(); v++) {
-					logits = logits.add(trainer.evaluate(new NDList(views.view(x, v))).singletonOrThrow());
+					NDArray view = ChannelsLast.of(views.view(x, v));
+					logits = logits.add(trainer.evaluate(new NDList(view)).singletonOrThrow());
 				}
 				logits = logits.div(views.count());
 				lossSum += TEST_LOSS.evaluate(new NDList(y), new NDList(logits)).getFloat() * (to - from);

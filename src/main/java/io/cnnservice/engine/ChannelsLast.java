@@ -1,0 +1,47 @@
+package io.cnnservice.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Puts a batch of images into PyTorch's channels-last memory layout before it enters a
+ * network: the array keeps its (n, channels, height, width) shape, but its memory holds
+ * all channels of a pixel side by side.
+ * <p>
+ * Why: with the usual layout every oneDNN convolution reorders its input into a blocked
+ * layout and its output back, and max pooling runs the engine's scalar kernel. Given a
+ * channels-last input, PyTorch keeps that layout through convolution, batch norm, ReLU,
+ * pooling and residual additions, oneDNN convolves it directly, and pooling vectorises
+ * over channels. On 2 cores, training at batch 64 on 32x32x3 images ran 11% faster for
+ * vgg-small, 8% for resnet9 and 20% for ResNet-20 (medians of 6 paired runs, see
+ * docs/performance.md). The parameters keep their layout, so saved models do not change.
+ * <p>
+ * Applied on the CPU only, where it was measured; a one-channel image (MNIST) is the same
+ * in both layouts and is returned as it is.
+ */
+public final class ChannelsLast {
+
+	private ChannelsLast() {
+	}
+
+	/**
+	 * @param images a batch {@code (n, channels, height, width)}
+	 * @return the same values in channels-last memory, on the same manager; or
+	 * {@code images} itself when there is nothing to change
+	 */
+	public static NDArray of(NDArray images) {
+		Shape shape = images.getShape();
+		if (shape.dimension() != 4 || shape.get(1) == 1 || images.getDevice().isGpu()) {
+			return images;
+		}
+		long n = shape.get(0);
+		long c = shape.get(1);
+		long h = shape.get(2);
+		long w = shape.get(3);
+		// DJL has no call for a memory format. Flattening the (n, h, w, c) view cannot be
+		// done in place, so PyTorch copies it in that order; transposing the copy back
+		// gives an (n, c, h, w) view over channels-last memory.
+		return images.transpose(0, 2, 3, 1).reshape(n, h * w * c).reshape(n, h, w, c).transpose(0, 3, 1, 2);
+	}
+
+}
