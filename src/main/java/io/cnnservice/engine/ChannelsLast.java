@@ -12,9 +12,10 @@ import ai.djl.ndarray.types.Shape;
  * layout and its output back, and max pooling runs the engine's scalar kernel. Given a
  * channels-last input, PyTorch keeps that layout through convolution, batch norm, ReLU,
  * pooling and residual additions, oneDNN convolves it directly, and pooling vectorises
- * over channels. On 2 cores, training at batch 64 on 32x32x3 images ran 11% faster for
- * vgg-small, 8% for resnet9 and 20% for ResNet-20 (medians of 6 paired runs, see
- * docs/performance.md). The parameters keep their layout, so saved models do not change.
+ * over channels. On 2 cores, training steps at batch 64 on 32x32x3 images ran 10% faster
+ * for vgg-small, 19% for ResNet-20 and 3.5% for resnet9 (ChannelsLastBench, medians of 6
+ * paired runs; docs/performance.md). The parameters keep their layout, so saved models do
+ * not change.
  * <p>
  * Applied on the CPU only, where it was measured; a one-channel image (MNIST) is the same
  * in both layouts and is returned as it is.
