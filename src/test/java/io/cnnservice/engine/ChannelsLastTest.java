@@ -25,9 +25,10 @@ class ChannelsLastTest {
 			NDArray last = ChannelsLast.of(images);
 			assertThat(last.getShape()).isEqualTo(new Shape(2, 3, 2, 2));
 			assertThat(last.toFloatArray()).containsExactly(values);
-			// The memory itself, read through a view that is contiguous only if the
-			// layout is channels-last: the engine then hands out its memory (writes show
-			// through), otherwise a copy.
+			// A (n, h, w, c) view is contiguous only if the layout is channels-last: the
+			// engine then hands out its memory, otherwise a copy. Either way the buffer
+			// lists each pixel's channels together; only a write showing through proves
+			// it is the memory.
 			ByteBuffer memory = last.transpose(0, 2, 3, 1).toByteBuffer(true).order(ByteOrder.nativeOrder());
 			float[] order = new float[24];
 			memory.asFloatBuffer().get(order);

@@ -50,8 +50,7 @@ class StepSectionsBench {
 		BatchAssembler.shuffle(order, new Random(1));
 		// [0] getting the batch, [1] the step, [2] adding to the totals, [3] reading
 		// them,
-		// [4] closing the batch's arrays; [5] assembling the same rows again, [6] other
-		// rows
+		// [4] closing the batch's arrays, [5] the same rows again, [6] other rows
 		long[] nanos = new long[7];
 		int batches = 0;
 		try (Model model = lenet.newModel(); Trainer trainer = LenetMnist.newTrainer(model, batch)) {
