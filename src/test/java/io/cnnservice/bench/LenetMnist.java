@@ -78,13 +78,22 @@ public record LenetMnist(EngineRuntime runtime, ArchitectureCatalog architecture
 	 * An initialised trainer for the model: Adam 0.001, PyTorch's default weight init.
 	 */
 	public static Trainer newTrainer(Model model, int batch) {
+		return newTrainer(model, new Shape(batch, 1, 28, 28));
+	}
+
+	/**
+	 * An initialised trainer for any model, the same as lenet's: Adam 0.001, PyTorch's
+	 * default weight init.
+	 * @param input the shape of a batch
+	 */
+	public static Trainer newTrainer(Model model, Shape input) {
 		DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
 			.optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.001f)).build())
 			.optInitializer(
 					new XavierInitializer(XavierInitializer.RandomType.UNIFORM, XavierInitializer.FactorType.IN, 1f),
 					Parameter.Type.WEIGHT);
 		Trainer trainer = model.newTrainer(config);
-		trainer.initialize(new Shape(batch, 1, 28, 28));
+		trainer.initialize(input);
 		return trainer;
 	}
 

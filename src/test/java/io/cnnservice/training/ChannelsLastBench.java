@@ -10,16 +10,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.initializer.XavierInitializer;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import io.cnnservice.architectures.ArchitectureCatalog;
 import io.cnnservice.architectures.ArchitectureOptions;
+import io.cnnservice.bench.LenetMnist;
 import io.cnnservice.datasets.InputSpec;
 import io.cnnservice.engine.ChannelsLast;
 import io.cnnservice.engine.EngineProperties;
@@ -80,12 +75,7 @@ class ChannelsLastBench {
 			NDArray images, NDArray labels, int steps, boolean channelsLast) {
 		try (Model model = Model.newInstance("bench", runtime.device(), EngineRuntime.ENGINE_NAME)) {
 			model.setBlock(catalog.get(arch).build(spec, ArchitectureOptions.DEFAULTS));
-			DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-				.optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.001f)).build())
-				.optInitializer(new XavierInitializer(XavierInitializer.RandomType.UNIFORM,
-						XavierInitializer.FactorType.IN, 1f), Parameter.Type.WEIGHT);
-			try (Trainer trainer = model.newTrainer(config)) {
-				trainer.initialize(new Shape(BATCH, 3, 32, 32));
+			try (Trainer trainer = LenetMnist.newTrainer(model, new Shape(BATCH, 3, 32, 32))) {
 				long start = 0;
 				// three untimed steps first
 				for (int s = 0; s < steps + 3; s++) {
