@@ -45,8 +45,8 @@ import org.springframework.stereotype.Component;
 class TrainingRunner {
 
 	/**
-	 * Batches between reads of the running loss and accuracy (each read syncs the
-	 * device).
+	 * Batches between reads of the running loss and accuracy (on a GPU each read syncs
+	 * the device).
 	 */
 	private static final int PROGRESS_EVERY = 20;
 
@@ -192,11 +192,11 @@ class TrainingRunner {
 			long epochStart = System.nanoTime();
 			int seen = 0;
 			EpochTotals totals;
-			// Loss and accuracy accumulate on the engine and are read every
-			// PROGRESS_EVERY batches: reading them each batch forced a device sync per
-			// step.
+			// On a GPU loss and accuracy accumulate on the device and are read every
+			// PROGRESS_EVERY batches, since reading them each batch would sync the device
+			// per step; on the CPU they are summed on the host as each batch ends.
 			try (NDManager epochManager = trainer.getManager().newSubManager()) {
-				totals = new EpochTotals(epochManager, batchSize);
+				totals = EpochTotals.of(epochManager, batchSize);
 				for (int b = 0; b < batches; b++) {
 					if (job.isCancelRequested()) {
 						throw new Cancelled();

@@ -147,7 +147,7 @@ class StepBreakdownBench {
 		try (Model model = lenet.newModel(); Trainer trainer = LenetMnist.newTrainer(model, batch)) {
 			long start = System.nanoTime();
 			try (NDManager epochManager = trainer.getManager().newSubManager()) {
-				EpochTotals totals = new EpochTotals(epochManager, batch);
+				EpochTotals totals = EpochTotals.of(epochManager, batch);
 				for (int from = 0, b = 0; from < n; from += batch, b++) {
 					int to = Math.min(from + batch, n);
 					try (NDManager step = trainer.getManager().newSubManager()) {

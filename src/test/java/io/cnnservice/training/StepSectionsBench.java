@@ -56,7 +56,7 @@ class StepSectionsBench {
 		try (Model model = lenet.newModel(); Trainer trainer = LenetMnist.newTrainer(model, batch)) {
 			long start = System.nanoTime();
 			try (NDManager epochManager = trainer.getManager().newSubManager()) {
-				EpochTotals totals = new EpochTotals(epochManager, batch);
+				EpochTotals totals = EpochTotals.of(epochManager, batch);
 				for (int from = 0, b = 0; from < n; from += batch, b++) {
 					int to = Math.min(from + batch, n);
 					long t0 = System.nanoTime();
