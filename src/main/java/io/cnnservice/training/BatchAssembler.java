@@ -39,6 +39,9 @@ final class BatchAssembler {
 	 */
 	static final int CUTOUT = 8;
 
+	/** Images ahead of the one being written whose rows are touched first. */
+	static final int AHEAD = 2;
+
 	/** Alignment of the native buffers: a cache line, as the engine's own allocations. */
 	static final int ALIGNMENT = 64;
 
@@ -59,6 +62,9 @@ final class BatchAssembler {
 	private final LongBuffer nativeLabelLongs;
 
 	private final int maxBatch;
+
+	/** Where the touched bytes' sum goes, so that the JIT keeps the loads. */
+	private int touched;
 
 	/**
 	 * @param set the images
@@ -84,6 +90,21 @@ final class BatchAssembler {
 		this.nativeLabels = aligned(maxBatch * Long.BYTES);
 		this.nativeLabelLongs = this.nativeLabels.asLongBuffer();
 		this.maxBatch = maxBatch;
+	}
+
+	/**
+	 * Reads one byte of each cache line of an image, so that its misses overlap the
+	 * writing of the images before it instead of stalling it: the training step has
+	 * pushed the dataset out of the caches, and the next row is at a random place.
+	 * StepSectionsBench (lenet, MNIST, batch 64): 64 rows not in cache took 62-67 us to
+	 * assemble instead of 85-94; two images ahead did as well as four.
+	 */
+	private static int touch(byte[] pixels, int from, int size) {
+		int sum = 0;
+		for (int k = 0; k < size; k += ALIGNMENT) {
+			sum += pixels[from + k];
+		}
+		return sum;
 	}
 
 	/**
@@ -129,7 +150,11 @@ final class BatchAssembler {
 		int plane = this.set.height() * this.set.width();
 		byte[] pixels = this.set.pixels();
 		FloatBuffer out = this.nativeImageFloats;
+		int touched = 0;
 		for (int i = 0; i < n; i++) {
+			if (i + AHEAD < n) {
+				touched += touch(pixels, order[from + i + AHEAD] * size, size);
+			}
 			int src = order[from + i] * size;
 			int dst = i * size;
 			if (this.augment != TrainingRequest.Augment.NONE) {
@@ -152,6 +177,7 @@ final class BatchAssembler {
 				}
 			}
 		}
+		this.touched = touched;
 		this.nativeImages.clear().limit(n * size * Float.BYTES);
 		return manager.create(this.nativeImages, new Shape(n, this.set.channels(), this.set.height(), this.set.width()),
 				DataType.FLOAT32);
