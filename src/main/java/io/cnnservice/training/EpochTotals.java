@@ -14,22 +14,16 @@ import ai.djl.ndarray.types.Shape;
  */
 abstract sealed class EpochTotals permits EpochTotals.OnHost, EpochTotals.OnEngine {
 
-	final int batchSize;
-
 	double lossSum;
 
 	long correctCount;
-
-	EpochTotals(int batchSize) {
-		this.batchSize = batchSize;
-	}
 
 	/**
 	 * @param manager the epoch's manager, which owns engine-side accumulators
 	 * @param batchSize the size of a full batch
 	 */
 	static EpochTotals of(NDManager manager, int batchSize) {
-		return manager.getDevice().isGpu() ? new OnEngine(manager, batchSize) : new OnHost(batchSize);
+		return manager.getDevice().isGpu() ? new OnEngine(manager, batchSize) : new OnHost();
 	}
 
 	/**
@@ -61,10 +55,6 @@ abstract sealed class EpochTotals permits EpochTotals.OnHost, EpochTotals.OnEngi
 	 * us with the six engine operations of {@link OnEngine}, each a new tensor.
 	 */
 	static final class OnHost extends EpochTotals {
-
-		OnHost(int batchSize) {
-			super(batchSize);
-		}
 
 		@Override
 		void add(NDArray meanLoss, NDArray logits, NDArray labels, int count) {
@@ -106,8 +96,11 @@ abstract sealed class EpochTotals permits EpochTotals.OnHost, EpochTotals.OnEngi
 
 		private final NDArray correct;
 
+		/** The size of a full batch: the engine sums batch means, weighted against it. */
+		private final int batchSize;
+
 		OnEngine(NDManager manager, int batchSize) {
-			super(batchSize);
+			this.batchSize = batchSize;
 			this.loss = manager.zeros(new Shape());
 			this.correct = manager.zeros(new Shape(), DataType.INT64);
 		}

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.within;
 class EpochTotalsTest {
 
 	static Stream<Arguments> totals() {
-		Function<NDManager, EpochTotals> onHost = m -> new EpochTotals.OnHost(4);
+		Function<NDManager, EpochTotals> onHost = m -> new EpochTotals.OnHost();
 		Function<NDManager, EpochTotals> onEngine = m -> new EpochTotals.OnEngine(m, 4);
 		Function<NDManager, EpochTotals> forThisDevice = m -> EpochTotals.of(m, 4);
 		return Stream.of(Arguments.of("on host", onHost), Arguments.of("on engine", onEngine),

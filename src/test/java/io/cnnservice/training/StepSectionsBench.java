@@ -48,9 +48,9 @@ class StepSectionsBench {
 		int n = lenet.count();
 		int[] order = IntStream.range(0, n).toArray();
 		BatchAssembler.shuffle(order, new Random(1));
-		// [0] getting the batch, [1] the step, [2] adding to the totals, [3] reading
-		// them,
-		// [4] closing the batch's arrays, [5] the same rows again, [6] other rows
+		// [0] getting the batch, [1] the step, [2] adding to the totals,
+		// [3] reading them, [4] closing the batch's arrays,
+		// [5] the same rows again, [6] other rows
 		long[] nanos = new long[7];
 		int batches = 0;
 		try (Model model = lenet.newModel(); Trainer trainer = LenetMnist.newTrainer(model, batch)) {
@@ -77,10 +77,9 @@ class StepSectionsBench {
 					long t1 = System.nanoTime();
 					nanos[0] += t1 - t0;
 					if (service) {
-						// other rows (half an epoch away in the shuffled order) into the
-						// buffer just written, then this batch's rows once more, which
-						// also
-						// leaves the buffer holding this batch again
+						// other rows (half an epoch away in the shuffled order) into
+						// the buffer just written, then this batch's rows once more,
+						// which leaves the buffer holding this batch again
 						int other = (from + n / 2) % (n - batch);
 						try (NDManager again = trainer.getManager().newSubManager()) {
 							assembler.images(again, order, other, other + (to - from), null);
