@@ -11,6 +11,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -19,6 +20,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 @RestController
@@ -30,13 +32,16 @@ class TrainingJobController {
 
 	private final TrainingJobService service;
 
-	TrainingJobController(TrainingJobService service) {
+	private final TrainingJobEvents events;
+
+	TrainingJobController(TrainingJobService service, TrainingJobEvents events) {
 		this.service = service;
+		this.events = events;
 	}
 
 	@PostMapping
 	@Operation(summary = "Start a training job",
-			description = "Queues the job and answers at once; poll the Location for progress.")
+			description = "Queues the job and answers at once; read the Location, or watch its events, for progress.")
 	@ApiResponse(responseCode = "202", description = "Accepted; Location names the job")
 	@ApiResponse(responseCode = "400",
 			description = "Malformed JSON, a value out of range, or an unknown architecture or dataset",
@@ -69,6 +74,20 @@ class TrainingJobController {
 			content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
 	TrainingJobView get(@PathVariable String id) {
 		return this.service.get(id);
+	}
+
+	@GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	@Operation(summary = "Watch one job as server-sent events", description = """
+			A `job` event with the whole job, then `progress` events (at most one a second, \
+			only when something moved), an `epoch` event per finished epoch, and a `finished` \
+			event with the whole job, after which the stream ends. Costs the training far \
+			less than polling the job; browsers can read it with `EventSource`, scripts \
+			with `curl -N`.""")
+	@ApiResponse(responseCode = "200", description = "The stream")
+	@ApiResponse(responseCode = "404", description = "No such job",
+			content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+	SseEmitter events(@PathVariable String id) {
+		return this.events.subscribe(id);
 	}
 
 	@PostMapping("/{id}/cancel")

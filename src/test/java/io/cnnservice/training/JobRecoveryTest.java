@@ -28,8 +28,8 @@ class JobRecoveryTest {
 		done.succeed(3);
 		repository.save(done.view());
 
-		TrainingJobService restarted = new TrainingJobService(new TrainingProperties(1, 1, 1), null, null, null,
-				repository);
+		TrainingJobService restarted = new TrainingJobService(
+				new TrainingProperties(1, 1, 1, java.time.Duration.ofSeconds(1)), null, null, null, repository);
 		try {
 			TrainingJobView recovered = restarted.get("deadbeef0001");
 			assertThat(recovered.status()).isEqualTo(JobStatus.FAILED);

@@ -27,6 +27,10 @@ class TrainingJobControllerTest {
 	@MockitoBean
 	TrainingJobService service;
 
+	/** The event stream is tested through a real server in TrainingJobEventsTest. */
+	@MockitoBean
+	TrainingJobEvents events;
+
 	private static TrainingJobView queued(String id) {
 		TrainingRequest request = TestRequests.parse("""
 				{"architecture": "lenet", "dataset": "mnist"}""").withDefaults(42);

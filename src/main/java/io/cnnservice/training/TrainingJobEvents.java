@@ -1,0 +1,203 @@
+package io.cnnservice.training;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * Streams jobs to clients as server-sent events: a {@code job} event with the whole job
+ * first, then a {@code progress} event whenever progress has moved (at most once per
+ * {@code cnn.training.event-interval}), an {@code epoch} event per finished epoch, and a
+ * last {@code finished} event with the whole job, after which the stream ends.
+ * <p>
+ * Why: a client polling once a second costs the server a request and, from a shell
+ * script, a curl process each time, about 11 ms of CPU together. On 2 cores those land
+ * between the training threads: lenet on MNIST trained at a median 3% slower polled once
+ * a second than polled once at the end (19 pairs of jobs). A stream costs one connection
+ * and a few writes a second, from one thread that only runs while someone is watching.
+ */
+@Component
+class TrainingJobEvents implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(TrainingJobEvents.class);
+
+	private final TrainingJobService jobs;
+
+	private final long intervalMillis;
+
+	private final ScheduledExecutorService sender;
+
+	private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+
+	/** Pushes to every subscription while there are any; guarded by this. */
+	private ScheduledFuture<?> ticking;
+
+	private volatile boolean running;
+
+	TrainingJobEvents(TrainingJobService jobs, TrainingProperties properties) {
+		this.jobs = jobs;
+		this.intervalMillis = properties.eventInterval().toMillis();
+		this.sender = Executors.newSingleThreadScheduledExecutor(r -> {
+			Thread t = new Thread(r, "job-events");
+			t.setDaemon(true);
+			return t;
+		});
+	}
+
+	/**
+	 * @param id the job
+	 * @return the stream; its first event follows at once
+	 * @throws TrainingJobNotFoundException before any stream starts, so the client gets a
+	 * plain 404
+	 */
+	SseEmitter subscribe(String id) {
+		this.jobs.get(id);
+		// no timeout: a job may run for hours, and the stream ends when the job does
+		SseEmitter emitter = new SseEmitter(0L);
+		Subscription subscription = new Subscription(id, emitter);
+		emitter.onCompletion(() -> remove(subscription));
+		emitter.onError((ex) -> remove(subscription));
+		add(subscription);
+		try {
+			// every send happens on the sender thread, so a subscription's events never
+			// interleave
+			this.sender.execute(() -> push(subscription));
+		}
+		catch (RejectedExecutionException ex) {
+			// the service is shutting down: the stream ends at once
+			subscription.done = true;
+			emitter.complete();
+		}
+		return emitter;
+	}
+
+	private synchronized void add(Subscription subscription) {
+		this.subscriptions.add(subscription);
+		if (this.ticking == null) {
+			this.ticking = this.sender.scheduleWithFixedDelay(this::pushAll, this.intervalMillis, this.intervalMillis,
+					TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private synchronized void remove(Subscription subscription) {
+		this.subscriptions.remove(subscription);
+		if (this.subscriptions.isEmpty() && this.ticking != null) {
+			this.ticking.cancel(false);
+			this.ticking = null;
+		}
+	}
+
+	/** Open streams (for tests and the shutdown log). */
+	int open() {
+		return this.subscriptions.size();
+	}
+
+	private void pushAll() {
+		for (Subscription subscription : this.subscriptions) {
+			push(subscription);
+		}
+	}
+
+	private void push(Subscription s) {
+		if (s.done) {
+			return;
+		}
+		TrainingJobView job = this.jobs.get(s.id);
+		try {
+			if (s.progress == null && !job.status().isFinished()) {
+				send(s, "job", job);
+			}
+			else {
+				List<EpochResult> history = (job.history() != null) ? job.history() : List.of();
+				if (s.progress != null) {
+					for (int i = s.epochsSent; i < history.size(); i++) {
+						send(s, "epoch", history.get(i));
+					}
+				}
+				if (job.status().isFinished()) {
+					send(s, "finished", job);
+					s.done = true;
+					s.emitter.complete();
+					return;
+				}
+				if (!job.progress().equals(s.progress)) {
+					send(s, "progress", job.progress());
+				}
+			}
+			s.progress = job.progress();
+			s.epochsSent = (job.history() != null) ? job.history().size() : 0;
+		}
+		catch (IOException | IllegalStateException ex) {
+			// the client went away (or the stream was completed meanwhile); the
+			// container reports the error to the emitter, which removes the subscription
+			log.debug("Event stream for job {} closed: {}", s.id, ex.toString());
+			s.done = true;
+			remove(s);
+		}
+	}
+
+	private static void send(Subscription s, String name, Object data) throws IOException {
+		s.emitter.send(SseEmitter.event().name(name).data(data, MediaType.APPLICATION_JSON));
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/**
+	 * Ends every open stream before the web server shuts down gracefully, which would
+	 * otherwise wait out its timeout for streams that last as long as their jobs.
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
+		if (!this.subscriptions.isEmpty()) {
+			log.info("Closing {} job event stream(s) for shutdown", this.subscriptions.size());
+		}
+		for (Subscription s : this.subscriptions) {
+			s.done = true;
+			s.emitter.complete();
+		}
+		this.sender.shutdownNow();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** One client's stream and what it has been sent; touched only by the sender. */
+	private static final class Subscription {
+
+		final String id;
+
+		final SseEmitter emitter;
+
+		volatile boolean done;
+
+		Progress progress;
+
+		int epochsSent;
+
+		Subscription(String id, SseEmitter emitter) {
+			this.id = id;
+			this.emitter = emitter;
+		}
+
+	}
+
+}

@@ -1,0 +1,245 @@
+package io.cnnservice.training;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import io.cnnservice.Application;
+import io.cnnservice.TestDatasets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.FileSystemUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Watching a job over its event stream, through the real server (MockMvc does not stream)
+ * with real training on MNIST.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "server.address=127.0.0.1", "cnn.training.event-interval=100ms" })
+class TrainingJobEventsTest {
+
+	static final Path STORE;
+
+	static {
+		try {
+			STORE = Files.createTempDirectory("cnn-store-events");
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		registry.add("cnn.datasets.root", () -> TestDatasets.root().toString());
+		registry.add("cnn.datasets.download", () -> "false");
+		registry.add("cnn.model-store.root", STORE::toString);
+	}
+
+	@AfterAll
+	static void cleanUp() throws IOException {
+		FileSystemUtils.deleteRecursively(STORE);
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	JsonMapper json;
+
+	@Autowired
+	TrainingJobEvents events;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	record Event(String name, JsonNode data) {
+	}
+
+	@Test
+	void aJobIsWatchedToItsEndOverOneStream() throws Exception {
+		String id = submit("""
+				{"architecture": "lenet", "dataset": "mnist", "epochs": 2, "batchSize": 64,
+				 "trainLimit": 6400, "testLimit": 200, "seed": 3, "modelName": "events"}""");
+		List<Event> events = new ArrayList<>();
+		try (Stream<String> lines = stream(id).body()) {
+			read(lines.iterator(), events, Integer.MAX_VALUE);
+		}
+		assertThat(events.get(0).name()).isEqualTo("job");
+		assertThat(events.get(0).data().get("id").asString()).isEqualTo(id);
+		Event last = events.get(events.size() - 1);
+		assertThat(last.name()).as("the stream ends with the finished job").isEqualTo("finished");
+		assertThat(last.data().get("status").asString()).isEqualTo("SUCCEEDED");
+		JsonNode job = get("/api/v1/training-jobs/" + id);
+		assertThat(last.data()).as("the last event is the job as GET reads it").isEqualTo(job);
+
+		List<JsonNode> epochs = events.stream().filter(e -> e.name().equals("epoch")).map(Event::data).toList();
+		assertThat(epochs).as("one event per epoch, even when the job ended between two pushes")
+			.containsExactly(job.get("history").get(0), job.get("history").get(1));
+		List<JsonNode> progress = events.stream().filter(e -> e.name().equals("progress")).map(Event::data).toList();
+		assertThat(progress).as("progress while it trained").isNotEmpty();
+		double percent = 0;
+		for (JsonNode p : progress) {
+			assertThat(p.get("percent").asDouble()).isGreaterThanOrEqualTo(percent);
+			percent = p.get("percent").asDouble();
+		}
+		assertThat(progress.get(progress.size() - 1).get("percent").asDouble()).isLessThanOrEqualTo(100);
+
+		// once the job is over, a new watcher gets just the end, and the stream closes
+		List<Event> late = new ArrayList<>();
+		try (Stream<String> lines = stream(id).body()) {
+			read(lines.iterator(), late, Integer.MAX_VALUE);
+		}
+		assertThat(late).extracting(Event::name).containsExactly("finished");
+		assertThat(late.get(0).data()).isEqualTo(job);
+	}
+
+	@Test
+	void aWatcherThatHangsUpIsForgotten() throws Exception {
+		String id = submit("""
+				{"architecture": "lenet", "dataset": "mnist", "epochs": 50, "batchSize": 64,
+				 "testLimit": 100, "seed": 4, "modelName": "events-cancelled"}""");
+		try {
+			HttpResponse<Stream<String>> response = stream(id);
+			try (Stream<String> lines = response.body()) {
+				List<Event> first = new ArrayList<>();
+				read(lines.iterator(), first, 1);
+				assertThat(first.get(0).name()).isEqualTo("job");
+				assertThat(this.events.open()).isEqualTo(1);
+			}
+			// the server notices at its next write, at most one interval later
+			long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+			while (this.events.open() > 0 && System.nanoTime() < deadline) {
+				Thread.sleep(50);
+			}
+			assertThat(this.events.open()).as("open streams after the client went away").isZero();
+		}
+		finally {
+			this.http.send(HttpRequest.newBuilder(uri("/api/v1/training-jobs/" + id + "/cancel"))
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build(), HttpResponse.BodyHandlers.discarding());
+		}
+	}
+
+	@Test
+	void openStreamsDoNotHoldUpShutdown() throws Exception {
+		Path store = Files.createTempDirectory("cnn-store-events-shutdown");
+		ConfigurableApplicationContext service = new SpringApplicationBuilder(Application.class).run("--server.port=0",
+				"--server.address=127.0.0.1", "--cnn.datasets.root=" + TestDatasets.root(),
+				"--cnn.datasets.download=false", "--cnn.model-store.root=" + store);
+		try {
+			String base = "http://127.0.0.1:" + ((WebServerApplicationContext) service).getWebServer().getPort();
+			HttpResponse<String> submitted = this.http
+				.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/training-jobs"))
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString("""
+							{"architecture": "lenet", "dataset": "mnist", "epochs": 50, "testLimit": 100,
+							 "modelName": "events-shutdown"}"""))
+					.build(), HttpResponse.BodyHandlers.ofString());
+			String id = this.json.readTree(submitted.body()).get("id").asString();
+			HttpResponse<Stream<String>> response = this.http.send(
+					HttpRequest.newBuilder(URI.create(base + "/api/v1/training-jobs/" + id + "/events")).build(),
+					HttpResponse.BodyHandlers.ofLines());
+			try (Stream<String> lines = response.body()) {
+				Iterator<String> it = lines.iterator();
+				read(it, new ArrayList<>(), 1);
+				long start = System.nanoTime();
+				service.close();
+				double seconds = (System.nanoTime() - start) / 1e9;
+				// graceful shutdown waits up to 30 s for open requests, and a stream
+				// lasts
+				// as long as its job
+				assertThat(seconds).as("seconds to shut down with a stream open").isLessThan(15);
+				List<Event> rest = new ArrayList<>();
+				read(it, rest, Integer.MAX_VALUE);
+				assertThat(rest).extracting(Event::name).doesNotContain("finished");
+			}
+		}
+		finally {
+			service.close();
+			FileSystemUtils.deleteRecursively(store);
+		}
+	}
+
+	@Test
+	void anUnknownJobIsAProblemEvenToAClientThatWantsAStream() throws Exception {
+		HttpResponse<String> response = this.http
+			.send(HttpRequest.newBuilder(uri("/api/v1/training-jobs/nosuchjob/events"))
+				.header("Accept", "text/event-stream")
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(404);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(this.json.readTree(response.body()).get("detail").asString()).contains("nosuchjob");
+	}
+
+	private HttpResponse<Stream<String>> stream(String id) throws Exception {
+		HttpResponse<Stream<String>> response = this.http
+			.send(HttpRequest.newBuilder(uri("/api/v1/training-jobs/" + id + "/events"))
+				.header("Accept", "text/event-stream")
+				.timeout(Duration.ofMinutes(2))
+				.build(), HttpResponse.BodyHandlers.ofLines());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+		return response;
+	}
+
+	/** Reads server-sent events until the stream ends or {@code max} have arrived. */
+	private void read(Iterator<String> lines, List<Event> into, int max) {
+		String name = null;
+		StringBuilder data = new StringBuilder();
+		while (into.size() < max && lines.hasNext()) {
+			String line = lines.next();
+			if (line.startsWith("event:")) {
+				name = line.substring("event:".length()).trim();
+			}
+			else if (line.startsWith("data:")) {
+				data.append(line.substring("data:".length()));
+			}
+			else if (line.isEmpty() && name != null) {
+				into.add(new Event(name, this.json.readTree(data.toString())));
+				name = null;
+				data.setLength(0);
+			}
+		}
+	}
+
+	private String submit(String body) throws Exception {
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(uri("/api/v1/training-jobs"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+		return this.json.readTree(response.body()).get("id").asString();
+	}
+
+	private JsonNode get(String path) throws Exception {
+		return this.json.readTree(
+				this.http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString()).body());
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+}
