@@ -38,20 +38,33 @@ public final class JobPolling {
 	}
 
 	JsonNode waitFor(String id, Predicate<JsonNode> condition, Duration timeout) throws Exception {
+		return waitFor(id, condition, timeout, Duration.ofMillis(100));
+	}
+
+	JsonNode waitFor(String id, Predicate<JsonNode> condition, Duration timeout, Duration every) throws Exception {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		JsonNode job = get("/api/v1/training-jobs/" + id);
 		while (!condition.test(job)) {
 			if (System.nanoTime() > deadline) {
 				throw new AssertionError("job " + id + " did not get there in " + timeout + ": " + job);
 			}
-			Thread.sleep(100);
+			Thread.sleep(every.toMillis());
 			job = get("/api/v1/training-jobs/" + id);
 		}
 		return job;
 	}
 
 	public JsonNode waitUntilFinished(String id) throws Exception {
-		return waitFor(id, j -> JobStatus.valueOf(j.get("status").asString()).isFinished(), Duration.ofMinutes(3));
+		return waitUntilFinished(id, Duration.ofMillis(100));
+	}
+
+	/**
+	 * @param every time between reads: benches read seldom, since each read takes CPU
+	 * from the job they time
+	 */
+	public JsonNode waitUntilFinished(String id, Duration every) throws Exception {
+		return waitFor(id, j -> JobStatus.valueOf(j.get("status").asString()).isFinished(), Duration.ofMinutes(3),
+				every);
 	}
 
 }
