@@ -78,11 +78,11 @@ class TrainingJobController {
 
 	@GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	@Operation(summary = "Watch one job as server-sent events", description = """
-			A `job` event with the whole job, then `progress` events (at most one a second, \
-			only when something moved), an `epoch` event per finished epoch, and a `finished` \
-			event with the whole job, after which the stream ends. Costs the training far \
-			less than polling the job; browsers can read it with `EventSource`, scripts \
-			with `curl -N`.""")
+			A `job` event with the whole job, then `progress` events (by default at most one \
+			a second, only when something moved), an `epoch` event per finished epoch, and a \
+			`finished` event with the whole job, after which the stream ends. Watching costs \
+			the training less than polling the job; browsers can read it with `EventSource`, \
+			scripts with `curl -N`.""")
 	@ApiResponse(responseCode = "200", description = "The stream")
 	@ApiResponse(responseCode = "404", description = "No such job",
 			content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))

@@ -107,7 +107,16 @@ class TrainingJobEvents implements SmartLifecycle {
 
 	private void pushAll() {
 		for (Subscription subscription : this.subscriptions) {
-			push(subscription);
+			try {
+				push(subscription);
+			}
+			catch (RuntimeException ex) {
+				// an exception would end the schedule, and with it every other stream
+				log.warn("Event stream for job {} ended by an error", subscription.id, ex);
+				subscription.done = true;
+				subscription.emitter.completeWithError(ex);
+				remove(subscription);
+			}
 		}
 	}
 
@@ -116,29 +125,34 @@ class TrainingJobEvents implements SmartLifecycle {
 			return;
 		}
 		TrainingJobView job = this.jobs.get(s.id);
+		List<EpochResult> history = (job.history() != null) ? job.history() : List.of();
 		try {
-			if (s.progress == null && !job.status().isFinished()) {
+			if (job.status().isFinished()) {
+				// epochs that ended since the last push first; a new watcher of a
+				// finished
+				// job finds them in the finished job itself
+				for (int i = s.epochsSent; s.greeted && i < history.size(); i++) {
+					send(s, "epoch", history.get(i));
+				}
+				send(s, "finished", job);
+				s.done = true;
+				s.emitter.complete();
+				return;
+			}
+			if (!s.greeted) {
 				send(s, "job", job);
+				s.greeted = true;
 			}
 			else {
-				List<EpochResult> history = (job.history() != null) ? job.history() : List.of();
-				if (s.progress != null) {
-					for (int i = s.epochsSent; i < history.size(); i++) {
-						send(s, "epoch", history.get(i));
-					}
-				}
-				if (job.status().isFinished()) {
-					send(s, "finished", job);
-					s.done = true;
-					s.emitter.complete();
-					return;
+				for (int i = s.epochsSent; i < history.size(); i++) {
+					send(s, "epoch", history.get(i));
 				}
 				if (!job.progress().equals(s.progress)) {
 					send(s, "progress", job.progress());
 				}
 			}
 			s.progress = job.progress();
-			s.epochsSent = (job.history() != null) ? job.history().size() : 0;
+			s.epochsSent = history.size();
 		}
 		catch (IOException | IllegalStateException ex) {
 			// the client went away (or the stream was completed meanwhile); the
@@ -188,6 +202,9 @@ class TrainingJobEvents implements SmartLifecycle {
 		final SseEmitter emitter;
 
 		volatile boolean done;
+
+		/** Whether the opening {@code job} event has gone out. */
+		boolean greeted;
 
 		Progress progress;
 
