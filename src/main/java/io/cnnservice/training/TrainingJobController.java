@@ -83,7 +83,22 @@ class TrainingJobController {
 			`finished` event with the whole job, after which the stream ends. Watching costs \
 			the training less than polling the job; browsers can read it with `EventSource`, \
 			scripts with `curl -N`.""")
-	@ApiResponse(responseCode = "200", description = "The stream")
+	// the stream's own type would document the emitter object, not what the client reads
+	@ApiResponse(responseCode = "200", description = "The stream; each event's data is one line of JSON",
+			content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string"),
+					examples = @ExampleObject("""
+							event:job
+							data:{"id":"5b1bde6d9e93","status":"RUNNING", ...}
+
+							event:progress
+							data:{"phase":"training","epoch":1,"epochs":1,"batch":112,"batches":938, ...}
+
+							event:epoch
+							data:{"epoch":1,"trainLoss":0.17,"testAccuracy":0.9877, ...}
+
+							event:finished
+							data:{"id":"5b1bde6d9e93","status":"SUCCEEDED", ...}
+							""")))
 	@ApiResponse(responseCode = "404", description = "No such job",
 			content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
 	SseEmitter events(@PathVariable String id) {

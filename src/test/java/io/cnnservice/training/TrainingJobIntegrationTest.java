@@ -321,6 +321,10 @@ class TrainingJobIntegrationTest {
 		assertThat(api.get("paths").has("/api/v1/training-jobs")).isTrue();
 		assertThat(api.get("paths").has("/api/v1/models/{name}/versions/{version}")).isTrue();
 		assertThat(api.get("components").get("schemas").has("TrainingRequest")).isTrue();
+		// the event stream is documented as the text a client reads, not as the emitter
+		JsonNode stream = api.get("paths").get("/api/v1/training-jobs/{id}/events").get("get").get("responses");
+		assertThat(stream.get("200").get("content").has("text/event-stream")).isTrue();
+		assertThat(api.get("components").get("schemas").has("SseEmitter")).isFalse();
 		assertThat(this.mvc.get().uri("/swagger-ui.html")).hasStatus3xxRedirection();
 	}
 
