@@ -70,15 +70,16 @@ class TrainingJobEvents implements SmartLifecycle {
 		Subscription subscription = new Subscription(id, emitter);
 		emitter.onCompletion(() -> remove(subscription));
 		emitter.onError((ex) -> remove(subscription));
-		add(subscription);
 		try {
-			// every send happens on the sender thread, so a subscription's events never
-			// interleave
-			this.sender.execute(() -> push(subscription));
+			add(subscription);
+			// every send happens on the sender thread, so that one stream's events
+			// never interleave
+			this.sender.execute(() -> pushOrEnd(subscription));
 		}
 		catch (RejectedExecutionException ex) {
 			// the service is shutting down: the stream ends at once
 			subscription.done = true;
+			remove(subscription);
 			emitter.complete();
 		}
 		return emitter;
@@ -107,16 +108,23 @@ class TrainingJobEvents implements SmartLifecycle {
 
 	private void pushAll() {
 		for (Subscription subscription : this.subscriptions) {
-			try {
-				push(subscription);
-			}
-			catch (RuntimeException ex) {
-				// an exception would end the schedule, and with it every other stream
-				log.warn("Event stream for job {} ended by an error", subscription.id, ex);
-				subscription.done = true;
-				subscription.emitter.completeWithError(ex);
-				remove(subscription);
-			}
+			pushOrEnd(subscription);
+		}
+	}
+
+	/**
+	 * Pushes, and ends this one stream on an unexpected error: escaping the scheduled
+	 * task, it would end the schedule, and with it every other stream.
+	 */
+	private void pushOrEnd(Subscription subscription) {
+		try {
+			push(subscription);
+		}
+		catch (RuntimeException ex) {
+			log.warn("Event stream for job {} ended by an error", subscription.id, ex);
+			subscription.done = true;
+			remove(subscription);
+			subscription.emitter.completeWithError(ex);
 		}
 	}
 
@@ -128,9 +136,8 @@ class TrainingJobEvents implements SmartLifecycle {
 		List<EpochResult> history = (job.history() != null) ? job.history() : List.of();
 		try {
 			if (job.status().isFinished()) {
-				// epochs that ended since the last push first; a new watcher of a
-				// finished
-				// job finds them in the finished job itself
+				// epochs that ended since the last push first; a new watcher
+				// of a finished job finds them in the finished job itself
 				for (int i = s.epochsSent; s.greeted && i < history.size(); i++) {
 					send(s, "epoch", history.get(i));
 				}

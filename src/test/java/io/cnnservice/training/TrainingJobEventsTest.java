@@ -167,9 +167,8 @@ class TrainingJobEventsTest {
 				long start = System.nanoTime();
 				service.close();
 				double seconds = (System.nanoTime() - start) / 1e9;
-				// graceful shutdown waits up to 30 s for open requests, and a stream
-				// lasts
-				// as long as its job
+				// graceful shutdown waits up to 30 s for open requests, and a
+				// stream lasts as long as its job
 				assertThat(seconds).as("seconds to shut down with a stream open").isLessThan(15);
 				List<Event> rest = new ArrayList<>();
 				read(it, rest, Integer.MAX_VALUE);
