@@ -186,8 +186,8 @@ class TrainingJobEvents implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
-		if (!this.subscriptions.isEmpty()) {
-			log.info("Closing {} job event stream(s) for shutdown", this.subscriptions.size());
+		if (open() > 0) {
+			log.info("Closing {} job event stream(s) for shutdown", open());
 		}
 		for (Subscription s : this.subscriptions) {
 			s.done = true;
