@@ -133,30 +133,30 @@ class TrainingJobEvents implements SmartLifecycle {
 			return;
 		}
 		TrainingJobView job = this.jobs.get(s.id);
-		List<EpochResult> history = (job.history() != null) ? job.history() : List.of();
+		List<EpochResult> history = job.history();
+		boolean finished = job.status().isFinished();
 		try {
-			if (job.status().isFinished()) {
-				// epochs that ended since the last push first; a new watcher
-				// of a finished job finds them in the finished job itself
-				for (int i = s.epochsSent; s.greeted && i < history.size(); i++) {
-					send(s, "epoch", history.get(i));
-				}
-				send(s, "finished", job);
-				s.done = true;
-				s.emitter.complete();
-				return;
-			}
 			if (!s.greeted) {
-				send(s, "job", job);
+				// a new watcher finds the epochs so far in the job itself, and one of a
+				// finished job gets only the finished event below
+				if (!finished) {
+					send(s, "job", job);
+				}
 				s.greeted = true;
 			}
 			else {
 				for (int i = s.epochsSent; i < history.size(); i++) {
 					send(s, "epoch", history.get(i));
 				}
-				if (!job.progress().equals(s.progress)) {
+				if (!finished && !job.progress().equals(s.progress)) {
 					send(s, "progress", job.progress());
 				}
+			}
+			if (finished) {
+				send(s, "finished", job);
+				s.done = true;
+				s.emitter.complete();
+				return;
 			}
 			s.progress = job.progress();
 			s.epochsSent = history.size();
