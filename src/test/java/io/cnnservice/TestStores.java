@@ -13,6 +13,16 @@ public final class TestStores {
 	private TestStores() {
 	}
 
+	/** A new, empty temporary folder for a test's model store. */
+	public static Path empty(String prefix) {
+		try {
+			return Files.createTempDirectory(prefix);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	/**
 	 * A new temporary folder holding a copy of the shipped {@code model-store}, so a test
 	 * may register, delete and recover jobs without touching the repository's copy.

@@ -3,9 +3,11 @@ package io.cnnservice.training;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,9 +24,14 @@ class EpochTotalsTest {
 	static Stream<Arguments> totals() {
 		Function<NDManager, EpochTotals> onHost = m -> new EpochTotals.OnHost();
 		Function<NDManager, EpochTotals> onEngine = m -> new EpochTotals.OnEngine(m, 4);
-		Function<NDManager, EpochTotals> forThisDevice = m -> EpochTotals.of(m, 4);
-		return Stream.of(Arguments.of("on host", onHost), Arguments.of("on engine", onEngine),
-				Arguments.of("for this device", forThisDevice));
+		return Stream.of(Arguments.of("on host", onHost), Arguments.of("on engine", onEngine));
+	}
+
+	@Test
+	void theCpuSumsOnTheHost() {
+		try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager(Device.cpu())) {
+			assertThat(EpochTotals.of(manager, 4)).isInstanceOf(EpochTotals.OnHost.class);
+		}
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import java.util.stream.Stream;
 
 import io.cnnservice.Application;
 import io.cnnservice.TestDatasets;
+import io.cnnservice.TestStores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -40,16 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "server.address=127.0.0.1", "cnn.training.event-interval=100ms" })
 class TrainingJobEventsTest {
 
-	static final Path STORE;
-
-	static {
-		try {
-			STORE = Files.createTempDirectory("cnn-store-events");
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
+	static final Path STORE = TestStores.empty("cnn-store-events");
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
@@ -144,7 +135,7 @@ class TrainingJobEventsTest {
 
 	@Test
 	void openStreamsDoNotHoldUpShutdown() throws Exception {
-		Path store = Files.createTempDirectory("cnn-store-events-shutdown");
+		Path store = TestStores.empty("cnn-store-events-shutdown");
 		ConfigurableApplicationContext service = new SpringApplicationBuilder(Application.class).run("--server.port=0",
 				"--server.address=127.0.0.1", "--cnn.datasets.root=" + TestDatasets.root(),
 				"--cnn.datasets.download=false", "--cnn.model-store.root=" + store);

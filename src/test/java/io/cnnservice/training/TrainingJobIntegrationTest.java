@@ -1,6 +1,5 @@
 package io.cnnservice.training;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -11,6 +10,7 @@ import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
 
 import io.cnnservice.TestDatasets;
+import io.cnnservice.TestStores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -34,16 +34,7 @@ import static org.assertj.core.api.Assertions.within;
 @AutoConfigureMockMvc
 class TrainingJobIntegrationTest {
 
-	static final Path STORE;
-
-	static {
-		try {
-			STORE = Files.createTempDirectory("cnn-store-it");
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
+	static final Path STORE = TestStores.empty("cnn-store-it");
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
