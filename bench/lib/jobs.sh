@@ -4,7 +4,7 @@
 # job's event stream until it has finished (succeeded, failed or cancelled) and prints its
 # final JSON. The caller checks the status: some benches report a failed job, others stop
 # on it. One curl reads the whole stream: polling once a second instead (a curl process
-# and a request each time) slowed lenet jobs by a median 3% on 2 cores.
+# and a request each time) slowed lenet jobs by 3-6% on 2 cores (docs/performance.md).
 run_job() {
   local url="$1" body="$2" id job
   id=$(curl -fsS -X POST "$url/api/v1/training-jobs" -H 'Content-Type: application/json' -d "$body" \
