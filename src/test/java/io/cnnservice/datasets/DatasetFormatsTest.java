@@ -184,22 +184,8 @@ class DatasetFormatsTest {
 	}
 
 	private static void writePngs(Path dir, List<String> classes, ImageSet set, String split) throws IOException {
-		int plane = set.height() * set.width();
 		for (int i = 0; i < set.count(); i++) {
-			BufferedImage img = new BufferedImage(set.width(), set.height(),
-					(set.channels() == 1) ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
-			for (int p = 0; p < plane; p++) {
-				int base = i * set.imageSize();
-				if (set.channels() == 1) {
-					img.getRaster().setSample(p % set.width(), p / set.width(), 0, set.pixels()[base + p] & 0xFF);
-				}
-				else {
-					int r = set.pixels()[base + p] & 0xFF;
-					int g = set.pixels()[base + plane + p] & 0xFF;
-					int b = set.pixels()[base + 2 * plane + p] & 0xFF;
-					img.setRGB(p % set.width(), p / set.width(), (r << 16) | (g << 8) | b);
-				}
-			}
+			BufferedImage img = TestDatasets.image(set, i);
 			Path classDir = Files.createDirectories(dir.resolve(split).resolve(classes.get(set.labels()[i])));
 			ImageIO.write(img, "png", classDir.resolve(i + ".png").toFile());
 		}

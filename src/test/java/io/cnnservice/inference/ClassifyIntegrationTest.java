@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 import java.util.zip.CRC32;
 
 import io.cnnservice.TestDatasets;
@@ -94,18 +95,8 @@ class ClassifyIntegrationTest {
 			for (int k = 0; k < n; k++) {
 				uploads.add(new Upload(variant + "-" + k, variant.render(digits, k * 97, 1)));
 			}
-			int ok = 0;
-			for (int from = 0; from < n; from += 50) {
-				ClassificationResult result = this.serving.classify("lenet-mnist", null, 1,
-						uploads.subList(from, Math.min(n, from + 50)));
-				for (int k = 0; k < result.results().size(); k++) {
-					int label = digits.labels()[(from + k) * 97];
-					if (result.results().get(k).predictions().get(0).label().equals(Integer.toString(label))) {
-						ok++;
-					}
-				}
-			}
-			correct.put(variant, ok);
+			correct.put(variant,
+					rightAtTopOne("lenet-mnist", null, uploads, (k) -> Integer.toString(digits.labels()[k * 97])));
 		}
 		System.out.println("default model accuracy per upload variant (of " + n + "): " + correct);
 		assertThat(correct)
@@ -122,41 +113,31 @@ class ClassifyIntegrationTest {
 		int stride = photos.count() / n;
 		List<Upload> uploads = new ArrayList<>();
 		for (int k = 0; k < n; k++) {
-			uploads.add(new Upload("photo-" + k + ".png", png(photos, k * stride)));
+			uploads.add(new Upload("photo-" + k + ".png",
+					UploadVariants.encode(TestDatasets.image(photos, k * stride), "png")));
 		}
-		int ok = 0;
-		for (int from = 0; from < n; from += 50) {
-			ClassificationResult result = this.serving.classify("resnet9-cifar10", null, 1,
-					uploads.subList(from, from + 50));
-			assertThat(result.version()).isEqualTo(1);
-			for (int k = 0; k < 50; k++) {
-				String truth = cifar.classes().get(photos.labels()[(from + k) * stride]);
-				if (result.results().get(k).predictions().get(0).label().equals(truth)) {
-					ok++;
-				}
-			}
-		}
+		int ok = rightAtTopOne("resnet9-cifar10", 1, uploads, (k) -> cifar.classes().get(photos.labels()[k * stride]));
 		System.out.println("shipped CIFAR-10 model: " + ok + " of " + n + " test photos right");
 		assertThat(ok / (double) n).isGreaterThanOrEqualTo(0.85);
 	}
 
-	/** Row {@code index} of a colour image set, with its own pixels, as a PNG. */
-	private static byte[] png(ImageSet set, int index) throws IOException {
-		int plane = set.height() * set.width();
-		int base = index * set.imageSize();
-		java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(set.width(), set.height(),
-				java.awt.image.BufferedImage.TYPE_INT_RGB);
-		for (int y = 0; y < set.height(); y++) {
-			for (int x = 0; x < set.width(); x++) {
-				int p = base + y * set.width() + x;
-				int rgb = 0;
-				for (int c = 0; c < 3; c++) {
-					rgb = (rgb << 8) | (set.pixels()[p + c * plane] & 0xFF);
+	/**
+	 * Uploads whose top label is right, classified 50 at a time.
+	 * @param version the model's version, or null for its latest
+	 * @param truth the right label of the k-th upload
+	 */
+	private int rightAtTopOne(String model, Integer version, List<Upload> uploads, IntFunction<String> truth) {
+		int ok = 0;
+		for (int from = 0; from < uploads.size(); from += 50) {
+			ClassificationResult result = this.serving.classify(model, version, 1,
+					uploads.subList(from, Math.min(uploads.size(), from + 50)));
+			for (int k = 0; k < result.results().size(); k++) {
+				if (result.results().get(k).predictions().get(0).label().equals(truth.apply(from + k))) {
+					ok++;
 				}
-				image.setRGB(x, y, rgb);
 			}
 		}
-		return UploadVariants.encode(image, "png");
+		return ok;
 	}
 
 	private static MockMultipartFile file(String name, byte[] bytes) {

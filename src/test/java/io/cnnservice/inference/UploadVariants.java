@@ -16,6 +16,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 
+import io.cnnservice.TestDatasets;
 import io.cnnservice.datasets.ImageSet;
 
 /**
@@ -49,7 +50,7 @@ public enum UploadVariants {
 
 	/** The file for digit {@code i} of the set. */
 	public byte[] render(ImageSet digits, int i, long seed) {
-		BufferedImage digit = digit(digits, i);
+		BufferedImage digit = TestDatasets.image(digits, i);
 		Random random = new Random(seed * 31 + i);
 		try {
 			return switch (this) {
@@ -72,14 +73,6 @@ public enum UploadVariants {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-	}
-
-	static BufferedImage digit(ImageSet digits, int i) {
-		BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-		for (int p = 0; p < 784; p++) {
-			img.getRaster().setSample(p % 28, p / 28, 0, digits.pixels()[i * 784 + p] & 0xFF);
-		}
-		return img;
 	}
 
 	private static BufferedImage scale(BufferedImage src, int w, int h, int type) {
