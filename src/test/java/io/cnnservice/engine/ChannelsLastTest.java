@@ -2,10 +2,17 @@ package io.cnnservice.engine;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,7 +60,7 @@ class ChannelsLastTest {
 	@Test
 	void oneChannelBatchesKeepTheirValuesAndTrainTheSameEveryTime() {
 		try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-			ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(3);
+			Engine.getEngine("PyTorch").setRandomSeed(3);
 			NDArray digits = manager.randomNormal(new Shape(64, 1, 28, 28));
 			NDArray last = ChannelsLast.of(digits);
 			assertThat(last.getShape()).isEqualTo(digits.getShape());
@@ -61,7 +68,7 @@ class ChannelsLastTest {
 			// lenet's opening on a seed-cnn second layer: 1 -> 6 -> 6 channels
 			NDArray w1 = manager.randomNormal(new Shape(6, 1, 5, 5)).mul(0.2f);
 			NDArray w2 = manager.randomNormal(new Shape(6, 6, 5, 5)).mul(0.1f);
-			java.util.Set<Integer> gradients = new java.util.HashSet<>();
+			Set<Integer> gradients = new HashSet<>();
 			for (int run = 0; run < 12; run++) {
 				try (NDManager step = manager.newSubManager()) {
 					NDArray a = w1.duplicate();
@@ -70,14 +77,12 @@ class ChannelsLastTest {
 					b.attach(step);
 					a.setRequiresGradient(true);
 					b.setRequiresGradient(true);
-					try (ai.djl.training.GradientCollector collector = ai.djl.engine.Engine.getEngine("PyTorch")
-						.newGradientCollector()) {
-						NDArray hidden = ai.djl.nn.Activation
-							.relu(ai.djl.nn.convolutional.Conv2d.conv2d(ChannelsLast.of(digits), a).singletonOrThrow());
-						NDArray out = ai.djl.nn.convolutional.Conv2d.conv2d(hidden, b).singletonOrThrow();
+					try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+						NDArray hidden = Activation.relu(Conv2d.conv2d(ChannelsLast.of(digits), a).singletonOrThrow());
+						NDArray out = Conv2d.conv2d(hidden, b).singletonOrThrow();
 						collector.backward(out.square().sum());
 					}
-					gradients.add(java.util.Arrays.hashCode(a.getGradient().toFloatArray()));
+					gradients.add(Arrays.hashCode(a.getGradient().toFloatArray()));
 				}
 			}
 			assertThat(gradients).as("distinct first-layer gradients over 12 identical steps").hasSize(1);
