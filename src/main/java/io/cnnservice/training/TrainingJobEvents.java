@@ -26,8 +26,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * Why: a client polling once a second costs the server a request and, from a shell
  * script, a curl process each time, about 11 ms of CPU together. On 2 cores those land
  * between the training threads: lenet on MNIST trained at a median 3% slower polled once
- * a second than polled once at the end (19 pairs of jobs). A stream costs one connection
- * and a few writes a second, from one thread that only runs while someone is watching.
+ * a second than polled once at the end (19 pairs of jobs), 6% in a second run of 10
+ * rounds (2-core Intel Xeon, docs/performance.md). A stream costs one connection and a
+ * few writes a second, from one thread that only runs while someone is watching.
  */
 @Component
 class TrainingJobEvents implements SmartLifecycle {
