@@ -10,7 +10,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import io.cnnservice.TestDatasets;
@@ -23,11 +25,15 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.Slf4jLogConsumer;
+import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.utility.DockerImageName;
+import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -125,6 +131,78 @@ class ContainerImageTest {
 		// time
 		assertThat(service.execInContainer("id", "-u").getStdout().trim()).isEqualTo("10001");
 		assertThat(service.getLogs()).doesNotContain("Downloading");
+	}
+
+	/**
+	 * On Kubernetes the model store volume hides the image's /model-store, so the
+	 * Deployment's init container copies the shipped models into it. Runs that init
+	 * container as the manifest says (its command, the volume at its mount path,
+	 * non-root, read-only root), twice, on a volume that is empty but for one version a
+	 * user already has: the missing model arrives byte for byte, the version already
+	 * there is kept, and no temporary copy is left behind.
+	 */
+	@Test
+	@SuppressWarnings("unchecked")
+	void theInitContainerSeedsTheVolumeWithTheShippedModelsAndKeepsWhatIsThere() throws Exception {
+		Map<String, Object> deployment = new Yaml().load(Files.readString(Path.of("k8s/base/deployment.yaml")));
+		Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) deployment
+			.get("spec")).get("template")).get("spec");
+		Map<String, Object> init = ((List<Map<String, Object>>) pod.get("initContainers")).get(0);
+		List<String> command = (List<String>) init.get("command");
+		String mountPath = ((List<Map<String, Object>>) init.get("volumeMounts")).stream()
+			.filter(m -> "model-store".equals(m.get("name")))
+			.map(m -> (String) m.get("mountPath"))
+			.findFirst()
+			.orElseThrow();
+
+		Path volume = Files.createTempDirectory("cnn-seed-volume");
+		try {
+			// what the volume's fsGroup gives the image's user on a real cluster
+			Files.setPosixFilePermissions(volume, PosixFilePermissions.fromString("rwxrwxrwx"));
+			Path kept = Files.createDirectories(volume.resolve("resnet9-cifar10/1")).resolve("model.json");
+			Files.writeString(kept, "{\"name\": \"resnet9-cifar10\", \"note\": \"the user's own\"}");
+			for (Path p : List.of(volume.resolve("resnet9-cifar10"), kept.getParent(), kept)) {
+				// writable to the image's user, as a version it trained itself would be
+				Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx"));
+			}
+
+			String first = runInitContainer(command, volume, mountPath);
+			assertThat(first).contains("copied lenet-mnist version 1")
+				.contains("resnet9-cifar10 version 1 is already there");
+			String second = runInitContainer(command, volume, mountPath);
+			assertThat(second).contains("lenet-mnist version 1 is already there").doesNotContain("copied");
+
+			for (String file : List.of("model.json", "model-0004.params")) {
+				assertThat(volume.resolve("lenet-mnist/1").resolve(file))
+					.hasSameBinaryContentAs(Path.of("model-store/lenet-mnist/1").resolve(file));
+			}
+			assertThat(kept).content().contains("the user's own");
+			try (var left = Files.list(volume.resolve("lenet-mnist"))) {
+				assertThat(left.map(p -> p.getFileName().toString())).containsExactly("1");
+			}
+		}
+		finally {
+			FileSystemUtils.deleteRecursively(volume);
+		}
+	}
+
+	/**
+	 * Runs the image once with the command, the volume mounted, and returns its output.
+	 */
+	private static String runInitContainer(List<String> command, Path volume, String mountPath) {
+		try (GenericContainer<?> init = new GenericContainer<>(DockerImageName.parse(System.getenv("CNN_TEST_IMAGE")))
+			.withNetworkMode("none")
+			.withFileSystemBind(volume.toString(), mountPath, BindMode.READ_WRITE)
+			.withTmpFs(Map.of("/tmp", "rw"))
+			.withLogConsumer(new Slf4jLogConsumer(org.slf4j.LoggerFactory.getLogger("seed-model-store")))
+			.withCreateContainerCmdModifier(cmd -> {
+				cmd.withEntrypoint(command.toArray(String[]::new)).withCmd(List.of());
+				cmd.getHostConfig().withReadonlyRootfs(true);
+			})
+			.withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofMinutes(1)))) {
+			init.start();
+			return init.getLogs();
+		}
 	}
 
 	private static String get(String path) throws Exception {
