@@ -7,12 +7,14 @@ import java.util.List;
  *
  * @param model model name
  * @param version model version used
+ * @param views forward passes per image: the views its probabilities are the mean over (1
+ * for the image alone; up to 10 for a model evaluated with flips and shifts)
  * @param results one entry per uploaded file, in upload order
  * @param inferenceMillis time of the forward pass for the whole batch
  * @param totalMillis time from receiving the files to the answer
  */
-public record ClassificationResult(String model, int version, List<FileResult> results, double inferenceMillis,
-		double totalMillis) {
+public record ClassificationResult(String model, int version, int views, List<FileResult> results,
+		double inferenceMillis, double totalMillis) {
 
 	/**
 	 * One file's answer.

@@ -55,6 +55,10 @@ class ClassifyController {
 			@Parameter(description = "model version (default: the latest)") @RequestParam(
 					required = false) Integer version,
 			@Parameter(description = "how many classes to return per file") @RequestParam(defaultValue = "3") int topK,
+			@Parameter(description = "score each image under the test-time views the model was evaluated with "
+					+ "(model.json 'preprocessing': flips, shifts) and average them, as its reported accuracy was "
+					+ "measured; false scores the image alone, in one forward pass instead of up to ten") @RequestParam(
+							defaultValue = "true") boolean testTimeViews,
 			@RequestPart("file") List<MultipartFile> file) throws IOException {
 		List<Upload> uploads = new ArrayList<>();
 		for (int i = 0; i < file.size(); i++) {
@@ -63,7 +67,7 @@ class ClassifyController {
 					? part.getOriginalFilename() : "file #" + (i + 1);
 			uploads.add(new Upload(fileName, part.getBytes()));
 		}
-		return this.serving.classify(name, version, topK, uploads);
+		return this.serving.classify(name, version, topK, uploads, testTimeViews);
 	}
 
 }

@@ -38,9 +38,9 @@ final class LoadedModel implements AutoCloseable {
 
 	private final Model model;
 
-	private final BlockingQueue<Predictor<float[], float[]>> pool;
+	private final BlockingQueue<Predictor<Batch, float[]>> pool;
 
-	private final List<Predictor<float[], float[]>> all = new ArrayList<>();
+	private final List<Predictor<Batch, float[]>> all = new ArrayList<>();
 
 	private int users;
 
@@ -68,8 +68,7 @@ final class LoadedModel implements AutoCloseable {
 		// tail short
 		this.pool = new ArrayBlockingQueue<>(poolSize, true);
 		for (int i = 0; i < poolSize; i++) {
-			Predictor<float[], float[]> p = this.model
-				.newPredictor(new BatchTranslator(spec, metadata.preprocessing().views()));
+			Predictor<Batch, float[]> p = this.model.newPredictor(new BatchTranslator(spec));
 			this.all.add(p);
 			this.pool.add(p);
 		}
@@ -114,11 +113,14 @@ final class LoadedModel implements AutoCloseable {
 	/**
 	 * Class probabilities for a batch of prepared images.
 	 * @param images {@code n} images of channels x height x width floats, back to back
+	 * @param views the views each image is scored under: the model's recorded ones, or
+	 * {@link TestTimeViews#NONE} for one pass
 	 * @return {@code n x classes} probabilities, row by row
 	 * @throws PoolSaturatedException when no predictor frees up in time
 	 */
-	float[] predict(float[] images, long timeoutMillis, int retryAfterSeconds) throws TranslateException {
-		Predictor<float[], float[]> predictor;
+	float[] predict(float[] images, TestTimeViews views, long timeoutMillis, int retryAfterSeconds)
+			throws TranslateException {
+		Predictor<Batch, float[]> predictor;
 		try {
 			predictor = this.pool.poll(timeoutMillis, TimeUnit.MILLISECONDS);
 		}
@@ -130,7 +132,7 @@ final class LoadedModel implements AutoCloseable {
 			throw new PoolSaturatedException(this.metadata.name(), this.all.size(), retryAfterSeconds);
 		}
 		try {
-			return predictor.predict(images);
+			return predictor.predict(new Batch(images, views));
 		}
 		finally {
 			this.pool.add(predictor);
@@ -151,35 +153,47 @@ final class LoadedModel implements AutoCloseable {
 	}
 
 	/**
+	 * A predictor's input: the images and the views to score them under. The views travel
+	 * with each call, not with the predictor, so one pool serves a model with and without
+	 * its test-time views.
+	 *
+	 * @param images {@code n} prepared images, back to back
+	 * @param views the views of each image
+	 */
+	record Batch(float[] images, TestTimeViews views) {
+	}
+
+	/**
 	 * Turns a flat float batch into an NDArray on the predictor's own manager and the
 	 * logits back into probabilities, so every native array of a prediction is freed when
-	 * it returns. For a model trained with test-time views (flips, shifts), the batch
-	 * runs together with its views and each image's logits are the mean over its views,
-	 * as in the training job's evaluation.
+	 * it returns. With test-time views (flips, shifts), the batch runs together with its
+	 * views and each image's logits are the mean over its views, as in the training job's
+	 * evaluation.
 	 */
-	private static final class BatchTranslator implements Translator<float[], float[]> {
+	private static final class BatchTranslator implements Translator<Batch, float[]> {
+
+		private static final String VIEWS = "views";
 
 		private final InputSpec spec;
 
-		private final TestTimeViews views;
-
-		BatchTranslator(InputSpec spec, TestTimeViews views) {
+		BatchTranslator(InputSpec spec) {
 			this.spec = spec;
-			this.views = views;
 		}
 
 		@Override
-		public NDList processInput(TranslatorContext ctx, float[] input) {
+		public NDList processInput(TranslatorContext ctx, Batch input) {
 			int size = this.spec.channels() * this.spec.height() * this.spec.width();
 			NDArray array = ctx.getNDManager()
-				.create(FloatBuffer.wrap(input),
-						new Shape(input.length / size, this.spec.channels(), this.spec.height(), this.spec.width()));
-			return new NDList(ChannelsLast.of(this.views.expand(array)));
+				.create(FloatBuffer.wrap(input.images()), new Shape(input.images().length / size, this.spec.channels(),
+						this.spec.height(), this.spec.width()));
+			ctx.setAttachment(VIEWS, input.views());
+			return new NDList(ChannelsLast.of(input.views().expand(array)));
 		}
 
 		@Override
 		public float[] processOutput(TranslatorContext ctx, NDList list) {
-			return this.views.mean(list.singletonOrThrow()).softmax(1).toFloatArray();
+			TestTimeViews views = (TestTimeViews) ctx.getAttachment(VIEWS);
+			return views.mean(list.singletonOrThrow()).softmax(1).toFloatArray();
 		}
 
 		@Override

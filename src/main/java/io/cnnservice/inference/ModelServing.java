@@ -20,6 +20,7 @@ import io.cnnservice.metrics.InferenceMetrics;
 import io.cnnservice.models.ModelMetadata;
 import io.cnnservice.models.ModelNotFoundException;
 import io.cnnservice.models.ModelStore;
+import io.cnnservice.models.TestTimeViews;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -102,13 +103,20 @@ public class ModelServing {
 		return n;
 	}
 
-	/** Classifies uploaded images with one forward pass. */
-	public ClassificationResult classify(String name, Integer version, int topK, List<Upload> uploads) {
+	/**
+	 * Classifies uploaded images with one forward pass.
+	 * @param testTimeViews score each image under the views the model was evaluated with
+	 * (its {@code model.json} preprocessing); false scores the image alone, one pass
+	 * instead of up to ten
+	 */
+	public ClassificationResult classify(String name, Integer version, int topK, List<Upload> uploads,
+			boolean testTimeViews) {
 		long start = System.nanoTime();
 		ModelMetadata metadata = resolve(name, version);
 		InferenceMetrics.Outcome outcome = InferenceMetrics.Outcome.ERROR;
 		try {
-			ClassificationResult result = classify(metadata, topK, uploads, start);
+			TestTimeViews views = testTimeViews ? metadata.preprocessing().views() : TestTimeViews.NONE;
+			ClassificationResult result = classify(metadata, topK, uploads, views, start);
 			outcome = InferenceMetrics.Outcome.SUCCESS;
 			this.metrics.images(metadata.name()).increment(uploads.size());
 			return result;
@@ -126,7 +134,8 @@ public class ModelServing {
 		}
 	}
 
-	private ClassificationResult classify(ModelMetadata metadata, int topK, List<Upload> uploads, long start) {
+	private ClassificationResult classify(ModelMetadata metadata, int topK, List<Upload> uploads, TestTimeViews views,
+			long start) {
 		int classes = metadata.classes().size();
 		if (topK < 1 || topK > classes) {
 			throw new InvalidInferenceRequestException("topK",
@@ -152,7 +161,7 @@ public class ModelServing {
 			prepMillis[i] = (System.nanoTime() - t) / 1e6;
 		}
 		long inferenceStart = System.nanoTime();
-		float[] probabilities = forward(metadata, batch);
+		float[] probabilities = forward(metadata, batch, views);
 		double inferenceMillis = (System.nanoTime() - inferenceStart) / 1e6;
 		List<ClassificationResult.FileResult> results = new ArrayList<>();
 		for (int i = 0; i < uploads.size(); i++) {
@@ -166,7 +175,7 @@ public class ModelServing {
 				.toList();
 			results.add(new ClassificationResult.FileResult(uploads.get(i).name(), top, prepMillis[i]));
 		}
-		return new ClassificationResult(metadata.name(), metadata.version(), results, inferenceMillis,
+		return new ClassificationResult(metadata.name(), metadata.version(), views.count(), results, inferenceMillis,
 				(System.nanoTime() - start) / 1e6);
 	}
 
@@ -179,7 +188,7 @@ public class ModelServing {
 		long start = System.nanoTime();
 		InferenceMetrics.Outcome outcome = InferenceMetrics.Outcome.ERROR;
 		try {
-			float[] result = forward(metadata, inputs);
+			float[] result = forward(metadata, inputs, metadata.preprocessing().views());
 			outcome = InferenceMetrics.Outcome.SUCCESS;
 			this.metrics.images(metadata.name()).increment(result.length / (double) metadata.classes().size());
 			return result;
@@ -198,9 +207,9 @@ public class ModelServing {
 	 * thread and then for a predictor share one acquire timeout, and running out of it
 	 * ends in the same 503.
 	 */
-	private float[] forward(ModelMetadata metadata, float[] inputs) {
+	private float[] forward(ModelMetadata metadata, float[] inputs, TestTimeViews views) {
 		long deadline = System.nanoTime() + this.properties.acquireTimeout().toNanos();
-		return this.work.call(() -> forwardHere(metadata, inputs, deadline), this.properties.acquireTimeout(),
+		return this.work.call(() -> forwardHere(metadata, inputs, views, deadline), this.properties.acquireTimeout(),
 				() -> new PoolSaturatedException(metadata.name(), this.properties.poolSize(),
 						this.properties.retryAfterSeconds()));
 	}
@@ -209,11 +218,11 @@ public class ModelServing {
 	 * @param deadline when waiting (for the engine-work thread, then for a predictor)
 	 * must end, in {@link System#nanoTime} terms
 	 */
-	private float[] forwardHere(ModelMetadata metadata, float[] inputs, long deadline) {
+	private float[] forwardHere(ModelMetadata metadata, float[] inputs, TestTimeViews views, long deadline) {
 		LoadedModel model = acquire(metadata);
 		try {
 			long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-			return model.predict(inputs, left, this.properties.retryAfterSeconds());
+			return model.predict(inputs, views, left, this.properties.retryAfterSeconds());
 		}
 		catch (TranslateException ex) {
 			throw new IllegalStateException("inference failed for " + metadata.name() + ": " + ex.getMessage(), ex);

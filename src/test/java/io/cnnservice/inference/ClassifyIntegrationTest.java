@@ -95,8 +95,8 @@ class ClassifyIntegrationTest {
 			for (int k = 0; k < n; k++) {
 				uploads.add(new Upload(variant + "-" + k, variant.render(digits, k * 97, 1)));
 			}
-			correct.put(variant,
-					rightAtTopOne("lenet-mnist", null, uploads, (k) -> Integer.toString(digits.labels()[k * 97])));
+			correct.put(variant, rightAtTopOne("lenet-mnist", null, uploads, true,
+					(k) -> Integer.toString(digits.labels()[k * 97])));
 		}
 		System.out.println("default model accuracy per upload variant (of " + n + "): " + correct);
 		assertThat(correct)
@@ -116,21 +116,29 @@ class ClassifyIntegrationTest {
 			uploads.add(new Upload("photo-" + k + ".png",
 					UploadVariants.encode(TestDatasets.image(photos, k * stride), "png")));
 		}
-		int ok = rightAtTopOne("resnet9-cifar10", 1, uploads, (k) -> cifar.classes().get(photos.labels()[k * stride]));
-		System.out.println("shipped CIFAR-10 model: " + ok + " of " + n + " test photos right");
+		int ok = rightAtTopOne("resnet9-cifar10", 1, uploads, true,
+				(k) -> cifar.classes().get(photos.labels()[k * stride]));
+		// its ten views (flips and 2-pixel shifts) switched off: one pass per photo
+		int alone = rightAtTopOne("resnet9-cifar10", 1, uploads, false,
+				(k) -> cifar.classes().get(photos.labels()[k * stride]));
+		System.out.println("shipped CIFAR-10 model: " + ok + " of " + n + " test photos right with its views, " + alone
+				+ " without");
 		assertThat(ok / (double) n).isGreaterThanOrEqualTo(0.85);
+		assertThat(alone / (double) n).isGreaterThanOrEqualTo(0.80);
 	}
 
 	/**
 	 * Uploads whose top label is right, classified 50 at a time.
 	 * @param version the model's version, or null for its latest
+	 * @param testTimeViews whether to score under the model's test-time views
 	 * @param truth the right label of the k-th upload
 	 */
-	private int rightAtTopOne(String model, Integer version, List<Upload> uploads, IntFunction<String> truth) {
+	private int rightAtTopOne(String model, Integer version, List<Upload> uploads, boolean testTimeViews,
+			IntFunction<String> truth) {
 		int ok = 0;
 		for (int from = 0; from < uploads.size(); from += 50) {
 			ClassificationResult result = this.serving.classify(model, version, 1,
-					uploads.subList(from, Math.min(uploads.size(), from + 50)));
+					uploads.subList(from, Math.min(uploads.size(), from + 50)), testTimeViews);
 			for (int k = 0; k < result.results().size(); k++) {
 				if (result.results().get(k).predictions().get(0).label().equals(truth.apply(from + k))) {
 					ok++;
@@ -265,7 +273,7 @@ class ClassifyIntegrationTest {
 				for (int k = 0; k < perThread; k++) {
 					int index = 1000 + t * perThread + k;
 					String alone = this.serving
-						.classify("lenet-mnist", null, 1, List.of(new Upload("d.png", png(index))))
+						.classify("lenet-mnist", null, 1, List.of(new Upload("d.png", png(index))), true)
 						.results()
 						.get(0)
 						.predictions()
@@ -464,11 +472,59 @@ class ClassifyIntegrationTest {
 		Map<String, Double> mirrored = probabilities("it-resnet9-flips", asymmetric(true));
 		assertThat(plain).hasSize(10);
 		plain.forEach((label, p) -> assertThat(mirrored.get(label)).as(label).isCloseTo(p, within(1e-5)));
+
+		// over HTTP: two passes per image by default, one with the views switched off,
+		// and
+		// then the mirror image gets another answer
+		JsonNode withViews = classifyAsymmetric("it-resnet9-flips", "", false);
+		assertThat(withViews.get("views").asInt()).isEqualTo(2);
+		JsonNode alone = classifyAsymmetric("it-resnet9-flips", "&testTimeViews=false", false);
+		JsonNode aloneMirrored = classifyAsymmetric("it-resnet9-flips", "&testTimeViews=false", true);
+		assertThat(alone.get("views").asInt()).isEqualTo(1);
+		assertThat(topProbability(alone)).isNotCloseTo(topProbability(aloneMirrored), within(1e-4));
+		assertThat(topProbability(withViews))
+			.isCloseTo((topProbability(alone) + probabilityOf(aloneMirrored, topLabel(alone))) / 2, within(1e-4));
+
+		MvcTestResult bad = this.mvc.post()
+			.uri("/api/v1/models/it-resnet9-flips/classify?testTimeViews=sometimes")
+			.multipart()
+			.file(file("x.png", asymmetric(false)))
+			.exchange();
+		assertThat(bad).hasStatus(HttpStatus.BAD_REQUEST).hasContentType("application/problem+json");
+		assertThat(body(bad).get("detail").asString()).contains("testTimeViews").contains("sometimes");
+	}
+
+	/** One lossless upload classified over HTTP with all ten classes, as JSON. */
+	private JsonNode classifyAsymmetric(String model, String query, boolean mirrored) throws Exception {
+		MvcTestResult result = this.mvc.post()
+			.uri("/api/v1/models/" + model + "/classify?topK=10" + query)
+			.multipart()
+			.file(file("x.png", asymmetric(mirrored)))
+			.exchange();
+		assertThat(result).hasStatusOk();
+		return body(result);
+	}
+
+	private static double topProbability(JsonNode classified) {
+		return classified.get("results").get(0).get("predictions").get(0).get("probability").asDouble();
+	}
+
+	private static String topLabel(JsonNode classified) {
+		return classified.get("results").get(0).get("predictions").get(0).get("label").asString();
+	}
+
+	private static double probabilityOf(JsonNode classified, String label) {
+		for (JsonNode p : classified.get("results").get(0).get("predictions")) {
+			if (p.get("label").asString().equals(label)) {
+				return p.get("probability").asDouble();
+			}
+		}
+		throw new AssertionError(label + " not in " + classified);
 	}
 
 	/** All ten class probabilities for one lossless upload. */
 	private Map<String, Double> probabilities(String model, byte[] png) {
-		ClassificationResult result = this.serving.classify(model, null, 10, List.of(new Upload("x.png", png)));
+		ClassificationResult result = this.serving.classify(model, null, 10, List.of(new Upload("x.png", png)), true);
 		Map<String, Double> byLabel = new java.util.HashMap<>();
 		result.results().get(0).predictions().forEach(p -> byLabel.put(p.label(), p.probability()));
 		return byLabel;

@@ -9,6 +9,7 @@ import io.cnnservice.engine.EngineRuntime;
 import io.cnnservice.models.ModelMetadata;
 import io.cnnservice.models.ModelStore;
 import io.cnnservice.models.ModelStoreProperties;
+import io.cnnservice.models.TestTimeViews;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,11 +37,12 @@ class LoadedModelTest {
 			while (model.idlePredictors() > 0 && !busy.isDone()) {
 				Thread.onSpinWait();
 			}
-			assertThatThrownBy(() -> model.predict(new float[784], 1, 1)).isInstanceOf(PoolSaturatedException.class)
+			assertThatThrownBy(() -> model.predict(new float[784], TestTimeViews.NONE, 1, 1))
+				.isInstanceOf(PoolSaturatedException.class)
 				.hasMessageContaining("lenet-mnist");
 			assertThat(busy.get()).hasSize(8192 * 10);
 			assertThat(model.idlePredictors()).isEqualTo(1);
-			float[] one = model.predict(new float[784], 1000, 1);
+			float[] one = model.predict(new float[784], TestTimeViews.NONE, 1000, 1);
 			float sum = 0;
 			for (float p : one) {
 				sum += p;
@@ -80,7 +82,7 @@ class LoadedModelTest {
 			int[][] moves = { { 0, 0 }, { -2, 0 }, { 2, 0 }, { 0, -2 }, { 0, 2 } };
 			double[] meanLog = new double[10];
 			for (int[] move : moves) {
-				float[] probabilities = reference.predict(moved(image, move[0], move[1]), 1000, 1);
+				float[] probabilities = reference.predict(moved(image, move[0], move[1]), TestTimeViews.NONE, 1000, 1);
 				for (int k = 0; k < 10; k++) {
 					meanLog[k] += Math.log(probabilities[k]) / moves.length;
 				}
@@ -93,10 +95,14 @@ class LoadedModelTest {
 			for (int k = 0; k < 10; k++) {
 				expected[k] = (float) (Math.exp(meanLog[k]) / norm);
 			}
-			float[] actual = served.predict(image, 1000, 1);
+			float[] actual = served.predict(image, shifted.preprocessing().views(), 1000, 1);
 			assertThat(actual).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-5f));
 			// and the moves matter: the image alone scores differently
-			assertThat(reference.predict(image, 1000, 1)).isNotEqualTo(actual);
+			float[] alone = reference.predict(image, TestTimeViews.NONE, 1000, 1);
+			assertThat(alone).isNotEqualTo(actual);
+			// and a request that switches the views off gets the image alone from the
+			// same predictors
+			assertThat(served.predict(image, TestTimeViews.NONE, 1000, 1)).containsExactly(alone);
 		}
 		finally {
 			served.close();
@@ -121,7 +127,7 @@ class LoadedModelTest {
 
 	private static float[] predict(LoadedModel model, float[] input, long timeout) {
 		try {
-			return model.predict(input, timeout, 1);
+			return model.predict(input, TestTimeViews.NONE, timeout, 1);
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
