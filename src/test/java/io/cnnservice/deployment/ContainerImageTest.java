@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Volume;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
@@ -183,6 +185,30 @@ class ContainerImageTest {
 		}
 		finally {
 			FileSystemUtils.deleteRecursively(volume);
+		}
+	}
+
+	/**
+	 * docker-compose runs the same script on a Docker named volume, which a new volume
+	 * lets the image's non-root user write to only because the image's /seed is theirs:
+	 * the volume takes the owner of the folder it is first mounted over.
+	 */
+	@Test
+	void theSeedScriptCanFillANewDockerVolume() {
+		String name = "cnn-seed-test-" + System.nanoTime();
+		var docker = DockerClientFactory.instance().client();
+		try (GenericContainer<?> init = new GenericContainer<>(DockerImageName.parse(System.getenv("CNN_TEST_IMAGE")))
+			.withNetworkMode("none")
+			.withCreateContainerCmdModifier(cmd -> {
+				cmd.withEntrypoint("bash", "/app/seed-model-store.sh", "/model-store", "/seed").withCmd(List.of());
+				cmd.getHostConfig().withBinds(new Bind(name, new Volume("/seed")));
+			})
+			.withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofMinutes(1)))) {
+			init.start();
+			assertThat(init.getLogs()).contains("copied lenet-mnist version 1", "copied resnet9-cifar10 version 1");
+		}
+		finally {
+			docker.removeVolumeCmd(name).exec();
 		}
 	}
 
