@@ -182,13 +182,15 @@ public class ModelServing {
 	/**
 	 * Class probabilities for prepared inputs (n x channels x height x width, back to
 	 * back), timed and counted like a classify request.
+	 * @param testTimeViews as for {@link #classify}
 	 * @return n x classes probabilities
 	 */
-	public float[] predict(ModelMetadata metadata, float[] inputs) {
+	public float[] predict(ModelMetadata metadata, float[] inputs, boolean testTimeViews) {
 		long start = System.nanoTime();
 		InferenceMetrics.Outcome outcome = InferenceMetrics.Outcome.ERROR;
 		try {
-			float[] result = forward(metadata, inputs, metadata.preprocessing().views());
+			float[] result = forward(metadata, inputs,
+					testTimeViews ? metadata.preprocessing().views() : TestTimeViews.NONE);
 			outcome = InferenceMetrics.Outcome.SUCCESS;
 			this.metrics.images(metadata.name()).increment(result.length / (double) metadata.classes().size());
 			return result;

@@ -61,8 +61,33 @@ class OpenInferenceController {
 	 * @param id optional request id, echoed back
 	 * @param inputs exactly one input tensor named "input"
 	 * @param outputs ignored: the only output is "probabilities"
+	 * @param parameters optional; {@code "test_time_views": false} scores each image
+	 * alone instead of under the model's test-time views, as {@code testTimeViews=false}
+	 * does on the classify endpoint
 	 */
-	record InferRequest(String id, List<Tensor> inputs, List<Map<String, Object>> outputs) {
+	record InferRequest(String id, List<Tensor> inputs, List<Map<String, Object>> outputs,
+			Map<String, Object> parameters) {
+
+		/** The one request parameter this server knows. */
+		static final String TEST_TIME_VIEWS = "test_time_views";
+
+		/** Whether to use the model's test-time views; a 400 for anything else asked. */
+		boolean testTimeViews() {
+			if (this.parameters == null) {
+				return true;
+			}
+			for (Map.Entry<String, Object> p : this.parameters.entrySet()) {
+				if (!TEST_TIME_VIEWS.equals(p.getKey())) {
+					throw new OpenInferenceException(400,
+							"unsupported parameter '" + p.getKey() + "'; the only one is '" + TEST_TIME_VIEWS + "'");
+				}
+				if (!(p.getValue() instanceof Boolean)) {
+					throw new OpenInferenceException(400,
+							"parameter '" + TEST_TIME_VIEWS + "' must be true or false, got " + p.getValue());
+				}
+			}
+			return !Boolean.FALSE.equals(this.parameters.get(TEST_TIME_VIEWS));
+		}
 	}
 
 	/**
@@ -141,8 +166,9 @@ class OpenInferenceController {
 	InferResponse infer(@PathVariable String name, @PathVariable(required = false) Integer version,
 			@RequestBody InferRequest request) {
 		ModelMetadata m = this.serving.resolve(name, version);
+		boolean testTimeViews = request.testTimeViews();
 		float[] data = OpenInferenceTensors.input(request, m);
-		float[] probabilities = this.serving.predict(m, data);
+		float[] probabilities = this.serving.predict(m, data, testTimeViews);
 		long classes = m.classes().size();
 		long n = probabilities.length / classes;
 		return new InferResponse(m.name(), Integer.toString(m.version()), request.id(),

@@ -74,7 +74,7 @@ class InferenceBench {
 		double[] forward = new double[singles];
 		for (int i = 0; i < singles; i++) {
 			long t = System.nanoTime();
-			serving.predict(meta, one);
+			serving.predict(meta, one, true);
 			forward[i] = (System.nanoTime() - t) / 1e6;
 		}
 		StringBuilder batches = new StringBuilder();
@@ -88,7 +88,7 @@ class InferenceBench {
 				int rounds = 20_000 / batch;
 				long t = System.nanoTime();
 				for (int i = 0; i < rounds; i++) {
-					serving.predict(meta, input);
+					serving.predict(meta, input, true);
 				}
 				rates[r] = rounds * batch / ((System.nanoTime() - t) / 1e9);
 			}
@@ -98,12 +98,12 @@ class InferenceBench {
 		// steady, so a
 		// second round shows what predictions themselves keep (native memory included)
 		for (int i = 0; i < leakRuns; i++) {
-			serving.predict(meta, one);
+			serving.predict(meta, one, true);
 		}
 		System.gc();
 		long rssBefore = rssKb();
 		for (int i = 0; i < leakRuns; i++) {
-			serving.predict(meta, one);
+			serving.predict(meta, one, true);
 		}
 		System.gc();
 		long rssAfter = rssKb();

@@ -19,6 +19,7 @@ import io.cnnservice.TestDatasets;
 import io.cnnservice.TestStores;
 import io.cnnservice.datasets.DatasetCatalog;
 import io.cnnservice.datasets.ImageSet;
+import io.cnnservice.models.ModelMetadata;
 import io.cnnservice.training.JobPolling;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -492,6 +493,56 @@ class ClassifyIntegrationTest {
 			.exchange();
 		assertThat(bad).hasStatus(HttpStatus.BAD_REQUEST).hasContentType("application/problem+json");
 		assertThat(body(bad).get("detail").asString()).contains("testTimeViews").contains("sometimes");
+
+		// the same switch on the Open Inference endpoint, as a request parameter
+		ModelMetadata flips = this.serving.resolve("it-resnet9-flips", null);
+		assertThat(infer(flips, asymmetric(false), "")).containsExactly(infer(flips, asymmetric(true), ""),
+				within(1e-5));
+		String alonePass = ", \"parameters\": {\"test_time_views\": false}";
+		double[] plainAlone = infer(flips, asymmetric(false), alonePass);
+		double[] mirroredAlone = infer(flips, asymmetric(true), alonePass);
+		double largest = 0;
+		for (int c = 0; c < plainAlone.length; c++) {
+			largest = Math.max(largest, Math.abs(plainAlone[c] - mirroredAlone[c]));
+		}
+		assertThat(largest).as("largest difference between an image and its mirror, alone").isGreaterThan(1e-4);
+		for (String wrong : List.of("{\"test_time_views\": \"no\"}", "{\"binary_data_output\": true}")) {
+			MvcTestResult refused = this.mvc.post()
+				.uri("/v2/models/it-resnet9-flips/infer")
+				.contentType("application/json")
+				.content("{\"inputs\": [], \"parameters\": " + wrong + "}")
+				.exchange();
+			assertThat(refused).hasStatus(HttpStatus.BAD_REQUEST);
+			assertThat(body(refused).get("error").asString()).as(wrong)
+				.contains(wrong.contains("binary") ? "binary_data_output" : "test_time_views");
+		}
+	}
+
+	/**
+	 * The probabilities the Open Inference endpoint gives one image, prepared as the
+	 * classify endpoint prepares it.
+	 * @param extra more request fields, from a leading comma on
+	 */
+	private double[] infer(ModelMetadata model, byte[] png, String extra) throws Exception {
+		float[] input = Preprocessor.prepare(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png)), model);
+		StringBuilder data = new StringBuilder();
+		for (int i = 0; i < input.length; i++) {
+			data.append(i == 0 ? "" : ",").append(input[i]);
+		}
+		List<Integer> shape = model.inputShape();
+		MvcTestResult result = this.mvc.post()
+			.uri("/v2/models/" + model.name() + "/infer")
+			.contentType("application/json")
+			.content("{\"inputs\": [{\"name\": \"input\", \"shape\": [1, " + shape.get(0) + ", " + shape.get(1) + ", "
+					+ shape.get(2) + "], \"datatype\": \"FP32\", \"data\": [" + data + "]}]" + extra + "}")
+			.exchange();
+		assertThat(result).hasStatusOk();
+		JsonNode out = body(result).get("outputs").get(0).get("data");
+		double[] probabilities = new double[out.size()];
+		for (int i = 0; i < probabilities.length; i++) {
+			probabilities[i] = out.get(i).asDouble();
+		}
+		return probabilities;
 	}
 
 	/** One lossless upload classified over HTTP with all ten classes, as JSON. */
