@@ -115,8 +115,7 @@ public class ModelServing {
 		ModelMetadata metadata = resolve(name, version);
 		InferenceMetrics.Outcome outcome = InferenceMetrics.Outcome.ERROR;
 		try {
-			TestTimeViews views = testTimeViews ? metadata.preprocessing().views() : TestTimeViews.NONE;
-			ClassificationResult result = classify(metadata, topK, uploads, views, start);
+			ClassificationResult result = classify(metadata, topK, uploads, views(metadata, testTimeViews), start);
 			outcome = InferenceMetrics.Outcome.SUCCESS;
 			this.metrics.images(metadata.name()).increment(uploads.size());
 			return result;
@@ -189,8 +188,7 @@ public class ModelServing {
 		long start = System.nanoTime();
 		InferenceMetrics.Outcome outcome = InferenceMetrics.Outcome.ERROR;
 		try {
-			float[] result = forward(metadata, inputs,
-					testTimeViews ? metadata.preprocessing().views() : TestTimeViews.NONE);
+			float[] result = forward(metadata, inputs, views(metadata, testTimeViews));
 			outcome = InferenceMetrics.Outcome.SUCCESS;
 			this.metrics.images(metadata.name()).increment(result.length / (double) metadata.classes().size());
 			return result;
@@ -202,6 +200,11 @@ public class ModelServing {
 		finally {
 			this.metrics.timer(metadata.name(), outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 		}
+	}
+
+	/** The model's recorded test-time views, or the image alone. */
+	private static TestTimeViews views(ModelMetadata metadata, boolean testTimeViews) {
+		return testTimeViews ? metadata.preprocessing().views() : TestTimeViews.NONE;
 	}
 
 	/**
