@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Copies the models shipped in the image into a model store volume, for Kubernetes: a
-# persistent volume mounted at /model-store hides the image's own /model-store, so without
-# this a new cluster would serve no model at all. (Docker does this by itself for a new
-# named volume.) Run by the Deployment's init container with the volume mounted elsewhere:
+# Copies the models shipped in the image into a model store volume. A volume mounted at
+# /model-store hides the image's own /model-store: on Kubernetes a new cluster would serve
+# no model at all, and under docker-compose a volume made by an older image lacks the models
+# shipped since (Docker fills only a new volume). Run by the Deployment's init container and
+# by docker-compose's seed-model-store, with the volume mounted elsewhere:
 #
 #   seed-model-store.sh /model-store /seed
 #
@@ -21,8 +22,6 @@ for version in "$src"/*/*/; do
   version="${version%/}"
   name="$(basename "$(dirname "$version")")"
   v="$(basename "$version")"
-  # the store's own rules: model names as in ModelStore.NAME, versions 1, 2, ...
-  [[ $name =~ ^[a-z0-9][a-z0-9._-]{0,63}$ && $v =~ ^[1-9][0-9]{0,8}$ ]] || continue
   [ -f "$version/model.json" ] || continue
   target="$dst/$name/$v"
   if [ -e "$target" ]; then

@@ -15,14 +15,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Volume;
 import io.cnnservice.TestDatasets;
 import io.cnnservice.TestUploads;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import com.github.dockerjava.api.model.Bind;
-import com.github.dockerjava.api.model.Volume;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
@@ -168,10 +168,10 @@ class ContainerImageTest {
 				Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx"));
 			}
 
-			String first = runInitContainer(command, volume, mountPath);
+			String first = runOnce(command, volume.toString(), mountPath);
 			assertThat(first).contains("copied lenet-mnist version 1")
 				.contains("resnet9-cifar10 version 1 is already there");
-			String second = runInitContainer(command, volume, mountPath);
+			String second = runOnce(command, volume.toString(), mountPath);
 			assertThat(second).contains("lenet-mnist version 1 is already there").doesNotContain("copied");
 
 			for (String file : List.of("model.json", "model-0004.params")) {
@@ -189,41 +189,40 @@ class ContainerImageTest {
 	}
 
 	/**
-	 * docker-compose runs the same script on a Docker named volume, which a new volume
-	 * lets the image's non-root user write to only because the image's /seed is theirs:
-	 * the volume takes the owner of the folder it is first mounted over.
+	 * docker-compose runs the same script, as its {@code x-seed} block says, on a Docker
+	 * named volume. A new volume lets the image's non-root user write to it only because
+	 * the image's folder at the mount path is theirs: the volume takes the owner of the
+	 * folder it is first mounted over.
 	 */
 	@Test
-	void theSeedScriptCanFillANewDockerVolume() {
+	@SuppressWarnings("unchecked")
+	void theComposeSeedContainerFillsANewDockerVolume() throws Exception {
+		Map<String, Object> seed = (Map<String, Object>) ((Map<String, Object>) new Yaml()
+			.load(Files.readString(Path.of("docker-compose.yml")))).get("x-seed");
+		List<String> command = (List<String>) seed.get("entrypoint");
+		String mountPath = ((List<String>) seed.get("volumes")).get(0).split(":")[1];
 		String name = "cnn-seed-test-" + System.nanoTime();
-		var docker = DockerClientFactory.instance().client();
-		try (GenericContainer<?> init = new GenericContainer<>(DockerImageName.parse(System.getenv("CNN_TEST_IMAGE")))
-			.withNetworkMode("none")
-			.withCreateContainerCmdModifier(cmd -> {
-				cmd.withEntrypoint("bash", "/app/seed-model-store.sh", "/model-store", "/seed").withCmd(List.of());
-				cmd.getHostConfig().withBinds(new Bind(name, new Volume("/seed")));
-			})
-			.withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofMinutes(1)))) {
-			init.start();
-			assertThat(init.getLogs()).contains("copied lenet-mnist version 1", "copied resnet9-cifar10 version 1");
+		try {
+			assertThat(runOnce(command, name, mountPath)).contains("copied lenet-mnist version 1",
+					"copied resnet9-cifar10 version 1");
 		}
 		finally {
-			docker.removeVolumeCmd(name).exec();
+			DockerClientFactory.instance().client().removeVolumeCmd(name).exec();
 		}
 	}
 
 	/**
-	 * Runs the image once with the command, the volume mounted, and returns its output.
+	 * Runs the image once with the command, non-root and with a read-only root, a host
+	 * folder or a named volume mounted, and returns its output.
+	 * @param source a host folder's path, or a Docker volume's name (made if missing)
 	 */
-	private static String runInitContainer(List<String> command, Path volume, String mountPath) {
+	private static String runOnce(List<String> command, String source, String mountPath) {
 		try (GenericContainer<?> init = new GenericContainer<>(DockerImageName.parse(System.getenv("CNN_TEST_IMAGE")))
 			.withNetworkMode("none")
-			.withFileSystemBind(volume.toString(), mountPath, BindMode.READ_WRITE)
-			.withTmpFs(Map.of("/tmp", "rw"))
 			.withLogConsumer(new Slf4jLogConsumer(org.slf4j.LoggerFactory.getLogger("seed-model-store")))
 			.withCreateContainerCmdModifier(cmd -> {
 				cmd.withEntrypoint(command.toArray(String[]::new)).withCmd(List.of());
-				cmd.getHostConfig().withReadonlyRootfs(true);
+				cmd.getHostConfig().withBinds(new Bind(source, new Volume(mountPath))).withReadonlyRootfs(true);
 			})
 			.withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofMinutes(1)))) {
 			init.start();
