@@ -76,17 +76,18 @@ class OpenInferenceController {
 			if (this.parameters == null) {
 				return true;
 			}
-			for (Map.Entry<String, Object> p : this.parameters.entrySet()) {
-				if (!TEST_TIME_VIEWS.equals(p.getKey())) {
+			for (String key : this.parameters.keySet()) {
+				if (!TEST_TIME_VIEWS.equals(key)) {
 					throw new OpenInferenceException(400,
-							"unsupported parameter '" + p.getKey() + "'; the only one is '" + TEST_TIME_VIEWS + "'");
-				}
-				if (!(p.getValue() instanceof Boolean)) {
-					throw new OpenInferenceException(400,
-							"parameter '" + TEST_TIME_VIEWS + "' must be true or false, got " + p.getValue());
+							"unsupported parameter '" + key + "'; the only one is '" + TEST_TIME_VIEWS + "'");
 				}
 			}
-			return !Boolean.FALSE.equals(this.parameters.get(TEST_TIME_VIEWS));
+			Object value = this.parameters.getOrDefault(TEST_TIME_VIEWS, Boolean.TRUE);
+			if (!(value instanceof Boolean views)) {
+				throw new OpenInferenceException(400,
+						"parameter '" + TEST_TIME_VIEWS + "' must be true or false, got " + value);
+			}
+			return views;
 		}
 	}
 
