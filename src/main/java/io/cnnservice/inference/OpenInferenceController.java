@@ -3,6 +3,7 @@ package io.cnnservice.inference;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.cnnservice.engine.EngineRuntime;
 import io.cnnservice.models.ModelMetadata;
 import io.cnnservice.models.ModelStore;
@@ -50,9 +51,18 @@ class OpenInferenceController {
 	 * @param name tensor name
 	 * @param shape dimensions
 	 * @param datatype element type; only FP32 is accepted
+	 * @param parameters optional; clients may send an empty object, but this server takes
+	 * no tensor parameter (binary tensor data in particular is not read)
 	 * @param data elements, flat in row-major order (nested arrays are accepted too)
 	 */
-	record Tensor(String name, List<Long> shape, String datatype, Object data) {
+	record Tensor(String name, List<Long> shape, String datatype,
+			@JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> parameters, Object data) {
+
+		/** A tensor without parameters, as this server answers. */
+		Tensor(String name, List<Long> shape, String datatype, Object data) {
+			this(name, shape, datatype, null, data);
+		}
+
 	}
 
 	/**

@@ -23,6 +23,13 @@ final class OpenInferenceTensors {
 			throw new OpenInferenceException(400, "unexpected input '" + tensor.name() + "'; the model's input is '"
 					+ OpenInferenceController.INPUT + "'");
 		}
+		if (tensor.parameters() != null && !tensor.parameters().isEmpty()) {
+			// binary_data_size, the one a client is likely to send, means the tensor's
+			// bytes follow the JSON in the body, which this server does not read
+			throw new OpenInferenceException(400,
+					"unsupported input parameter '" + tensor.parameters().keySet().iterator().next()
+							+ "'; this server takes no tensor parameters and reads the data from JSON only");
+		}
 		if (!"FP32".equals(tensor.datatype())) {
 			throw new OpenInferenceException(400, "input datatype must be FP32, got " + tensor.datatype());
 		}

@@ -354,6 +354,26 @@ class ClassifyIntegrationTest {
 			assertThat(sum).isCloseTo(1.0, within(1e-4));
 			assertThat(best).isEqualTo(digits.labels()[row]);
 		}
+		assertThat(tensor.has("parameters")).isFalse();
+		// an input may carry the protocol's optional parameters object, empty, and gets
+		// the same answer; a parameter in it is refused by name, binary data above all,
+		// since its bytes would follow the JSON unread
+		String withParameters = request.replace("\"datatype\": \"FP32\",",
+				"\"datatype\": \"FP32\", \"parameters\": %s,");
+		MvcTestResult emptyParameters = this.mvc.post()
+			.uri("/v2/models/lenet-mnist/versions/1/infer")
+			.contentType("application/json")
+			.content(withParameters.formatted("{}"))
+			.exchange();
+		assertThat(emptyParameters).hasStatusOk();
+		assertThat(body(emptyParameters).get("outputs").get(0).get("data")).isEqualTo(tensor.get("data"));
+		MvcTestResult binary = this.mvc.post()
+			.uri("/v2/models/lenet-mnist/versions/1/infer")
+			.contentType("application/json")
+			.content(withParameters.formatted("{\"binary_data_size\": 6272}"))
+			.exchange();
+		assertThat(binary).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(body(binary).get("error").asString()).contains("binary_data_size");
 
 		MvcTestResult wrongShape = this.mvc.post()
 			.uri("/v2/models/lenet-mnist/infer")
