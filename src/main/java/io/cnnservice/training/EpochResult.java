@@ -13,8 +13,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param seconds wall time of the training pass (evaluation excluded)
  * @param imagesPerSecond training images per second
  * @param learningRate learning rate at the end of the epoch
+ * @param medianBatchMillis the median wall time of one training batch in the epoch
+ * (assembly, step and running totals): the loop's steady speed, which the odd slow batch
+ * that {@code imagesPerSecond} includes does not move; null in jobs saved before it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EpochResult(int epoch, double trainLoss, double trainAccuracy, Double testLoss, Double testAccuracy,
-		double seconds, double imagesPerSecond, double learningRate) {
+		double seconds, double imagesPerSecond, double learningRate, Double medianBatchMillis) {
 }

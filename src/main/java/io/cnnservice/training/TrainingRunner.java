@@ -2,6 +2,7 @@ package io.cnnservice.training;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -190,6 +191,8 @@ class TrainingRunner {
 				BatchAssembler.shuffle(order, shuffleRandom);
 			}
 			long epochStart = System.nanoTime();
+			long[] batchNanos = new long[batches];
+			long batchStart = epochStart;
 			int seen = 0;
 			EpochTotals totals;
 			// On a GPU loss and accuracy accumulate on the device and are read every
@@ -210,7 +213,10 @@ class TrainingRunner {
 						totals.add(out.get(1), out.get(0), y, to - from);
 					}
 					seen += to - from;
-					double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
+					long now = System.nanoTime();
+					batchNanos[b] = now - batchStart;
+					batchStart = now;
+					double epochSeconds = (now - epochStart) / 1e9;
 					if (b % PROGRESS_EVERY == PROGRESS_EVERY - 1 || b == batches - 1) {
 						totals.read();
 						if (!Double.isFinite(totals.lossSum())) {
@@ -239,13 +245,20 @@ class TrainingRunner {
 			}
 			double seconds = epochNanos / 1e9;
 			last = new EpochResult(epoch, totals.lossSum() / seen, (double) totals.correct() / seen, testLoss,
-					testAccuracy, seconds, seen / seconds, schedule.atEndOfEpoch(epoch));
+					testAccuracy, seconds, seen / seconds, schedule.atEndOfEpoch(epoch), median(batchNanos) / 1e6);
 			job.epochDone(last);
 			gauges.epoch(epoch, testAccuracy);
 			job.phase("training");
 			onEpoch.accept(job);
 		}
 		return last;
+	}
+
+	private static double median(long[] values) {
+		long[] sorted = values.clone();
+		Arrays.sort(sorted);
+		int mid = sorted.length / 2;
+		return (sorted.length % 2 == 1) ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
 	}
 
 	/**
