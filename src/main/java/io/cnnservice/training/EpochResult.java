@@ -15,7 +15,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param learningRate learning rate at the end of the epoch
  * @param medianBatchMillis the median wall time of one training batch in the epoch
  * (assembly, step and running totals): the loop's steady speed, which the odd slow batch
- * that {@code imagesPerSecond} includes does not move; null in jobs saved before it
+ * that {@code imagesPerSecond} includes does not move; timed on the host, so on a GPU,
+ * where steps run asynchronously, it is not the device's time per batch; null in jobs
+ * saved before it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EpochResult(int epoch, double trainLoss, double trainAccuracy, Double testLoss, Double testAccuracy,
