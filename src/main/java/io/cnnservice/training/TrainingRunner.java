@@ -2,7 +2,6 @@ package io.cnnservice.training;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -245,20 +244,14 @@ class TrainingRunner {
 			}
 			double seconds = epochNanos / 1e9;
 			last = new EpochResult(epoch, totals.lossSum() / seen, (double) totals.correct() / seen, testLoss,
-					testAccuracy, seconds, seen / seconds, schedule.atEndOfEpoch(epoch), median(batchNanos) / 1e6);
+					testAccuracy, seconds, seen / seconds, schedule.atEndOfEpoch(epoch),
+					EpochResult.medianMillis(batchNanos));
 			job.epochDone(last);
 			gauges.epoch(epoch, testAccuracy);
 			job.phase("training");
 			onEpoch.accept(job);
 		}
 		return last;
-	}
-
-	private static double median(long[] values) {
-		long[] sorted = values.clone();
-		Arrays.sort(sorted);
-		int mid = sorted.length / 2;
-		return (sorted.length % 2 == 1) ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
 	}
 
 	/**

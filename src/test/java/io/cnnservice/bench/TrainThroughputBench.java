@@ -3,7 +3,6 @@ package io.cnnservice.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.util.Arrays;
 import java.util.Locale;
 
 import ai.djl.Model;
@@ -11,6 +10,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.Trainer;
+import io.cnnservice.training.EpochResult;
 import io.cnnservice.training.TrainingStep;
 
 /**
@@ -81,11 +81,7 @@ public final class TrainThroughputBench {
 				batchStart = now;
 			}
 			double seconds = (System.nanoTime() - start) / 1e9;
-			Arrays.sort(batchNanos);
-			int mid = batchNanos.length / 2;
-			double median = (batchNanos.length % 2 == 1) ? batchNanos[mid]
-					: (batchNanos[mid - 1] + batchNanos[mid]) / 2.0;
-			return new Timed(n / seconds, median / 1e6);
+			return new Timed(n / seconds, EpochResult.medianMillis(batchNanos));
 		}
 	}
 
