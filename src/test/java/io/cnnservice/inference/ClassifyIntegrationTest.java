@@ -495,8 +495,7 @@ class ClassifyIntegrationTest {
 		// over HTTP: two passes per image by default, one with the views switched off;
 		// alone, the mirror image gets another answer, and the default's answer is the
 		// softmax of the two passes' mean logits (the renormalised geometric mean of
-		// their
-		// probabilities)
+		// their probabilities)
 		JsonNode withViews = classifyAsymmetric("it-resnet9-flips", "", false);
 		assertThat(withViews.get("views").asInt()).isEqualTo(2);
 		JsonNode aloneJson = classifyAsymmetric("it-resnet9-flips", "&testTimeViews=false", false);
