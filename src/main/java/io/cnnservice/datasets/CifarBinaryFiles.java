@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads CIFAR-10's official binary batches: one label byte and 3072 pixel bytes (red,
@@ -27,12 +28,22 @@ final class CifarBinaryFiles {
 
 	static final String TEST_FILE = "test_batch.bin";
 
+	/** The folder the official archive unpacks to. */
+	static final String FOLDER = "cifar-10-batches-bin";
+
+	static final List<String> BATCH_FILES = List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
+			"data_batch_4.bin", "data_batch_5.bin", TEST_FILE);
+
+	/** What the service takes from the official archive. */
+	static final Set<String> ARCHIVE_MEMBERS = Set.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
+			"data_batch_4.bin", "data_batch_5.bin", TEST_FILE, "batches.meta.txt");
+
 	private CifarBinaryFiles() {
 	}
 
 	/** The folder holding the batches: the dataset folder or its cifar-10-batches-bin. */
 	static Optional<Path> locate(Path datasetDir) {
-		for (Path dir : List.of(datasetDir, datasetDir.resolve("cifar-10-batches-bin"))) {
+		for (Path dir : List.of(datasetDir, datasetDir.resolve(FOLDER))) {
 			if (Files.isRegularFile(dir.resolve(TEST_FILE))
 					&& TRAIN_FILES.stream().allMatch(f -> Files.isRegularFile(dir.resolve(f)))) {
 				return Optional.of(dir);

@@ -3,6 +3,7 @@ package io.cnnservice.datasets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ public class DatasetCatalog {
 
 	private final DatasetProperties properties;
 
-	private final DatasetDownloader downloader;
+	private final DatasetDownloads downloads;
 
 	private final Map<String, LoadedDataset> loaded = new ConcurrentHashMap<>();
 
@@ -55,9 +56,9 @@ public class DatasetCatalog {
 	private record CachedInfo(long stamp, DatasetInfo info) {
 	}
 
-	public DatasetCatalog(DatasetProperties properties, DatasetDownloader downloader) {
+	public DatasetCatalog(DatasetProperties properties, DatasetDownloads downloads) {
 		this.properties = properties;
-		this.downloader = downloader;
+		this.downloads = downloads;
 	}
 
 	public Path root() {
@@ -108,7 +109,10 @@ public class DatasetCatalog {
 			return cached.info();
 		}
 		DatasetInfo info = scan(name, dir);
-		this.infos.put(name, new CachedInfo(stamp, info));
+		if (info.format() != null) {
+			// an absent one is cheap to describe, and its download state changes
+			this.infos.put(name, new CachedInfo(stamp, info));
+		}
 		return info;
 	}
 
@@ -140,6 +144,39 @@ public class DatasetCatalog {
 		}
 	}
 
+	/**
+	 * Starts downloading a missing standard dataset, or joins the download that runs, and
+	 * waits up to {@code wait} for data to flow so that a mirror's refusal is reported at
+	 * once.
+	 * @return the dataset as it is then: ready, or downloading
+	 * @throws DatasetDownloadException when it cannot be downloaded, or every mirror
+	 * failed
+	 */
+	public DatasetInfo download(String name, Duration wait) {
+		DatasetInfo info = describe(name);
+		if (info.ready()) {
+			return info;
+		}
+		if (!STANDARD.contains(name)) {
+			throw DatasetDownloadException.notDownloadable(name,
+					"it is a custom folder; only " + String.join(", ", STANDARD) + " download");
+		}
+		if (!this.downloads.canDownload(name)) {
+			throw DatasetDownloadException.notDownloadable(name, "downloading is disabled (cnn.datasets.download)");
+		}
+		DatasetDownloads.Download download = this.downloads.start(name);
+		try {
+			this.downloads.awaitTransfer(download, wait);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (download.failure() != null) {
+			throw DatasetDownloadException.failed(download.failure());
+		}
+		return describe(name);
+	}
+
 	/** Whether the dataset's tensors are cached in memory. */
 	public boolean isLoaded(String name) {
 		return this.loaded.containsKey(name);
@@ -147,14 +184,12 @@ public class DatasetCatalog {
 
 	private LoadedDataset read(String name, Path dir) {
 		try {
-			if ((name.equals(MNIST) || name.equals(FASHION_MNIST)) && !IdxFiles.isComplete(dir)) {
-				if (!this.downloader.canDownload(name)) {
-					throw DatasetUnavailableException.because(name,
-							"the four idx files are missing under " + dir + " and downloading is "
-									+ (this.properties.download() ? "not configured" : "disabled")
-									+ " (cnn.datasets.download)");
+			if (STANDARD.contains(name) && formatOf(dir) == null) {
+				if (!this.downloads.canDownload(name)) {
+					throw DatasetUnavailableException.because(name, "there is no copy under " + dir + " ("
+							+ expected(name) + ") and downloading is disabled (cnn.datasets.download)");
 				}
-				this.downloader.download(name, dir);
+				this.downloads.download(name);
 			}
 			String format = formatOf(dir);
 			if (format == null) {
@@ -250,13 +285,10 @@ public class DatasetCatalog {
 
 	private DatasetInfo scan(String name, Path dir) {
 		String kind = STANDARD.contains(name) ? "standard" : "custom";
-		boolean downloadable = this.downloader.canDownload(name);
+		boolean downloadable = this.downloads.canDownload(name);
 		String format = formatOf(dir);
 		if (format == null) {
-			String problem = Files.isDirectory(dir) ? "no readable data under " + dir + " (" + expected(name) + ")"
-					: dir + " does not exist" + (downloadable ? "; it will be downloaded on first use" : "");
-			return new DatasetInfo(name, kind, null, null, null, null, null, dir.toString(), downloadable, false,
-					downloadable, problem);
+			return absent(name, kind, dir, downloadable);
 		}
 		try {
 			return switch (format) {
@@ -267,8 +299,8 @@ public class DatasetCatalog {
 					// custom idx data, the labels
 					ImageSet testSet = IdxFiles.read(idx(dir, 2), idx(dir, 3));
 					List<String> classes = classesForIdx(name, testSet);
-					yield new DatasetInfo(name, kind, format, classes, List.of(1, testSet.height(), testSet.width()),
-							train, test, dir.toString(), true, false, downloadable, null);
+					yield ready(name, kind, format, classes, List.of(1, testSet.height(), testSet.width()), train, test,
+							dir.toString(), downloadable);
 				}
 				case "cifar-binary" -> {
 					Path batches = CifarBinaryFiles.locate(dir).orElseThrow();
@@ -277,8 +309,8 @@ public class DatasetCatalog {
 						train += CifarBinaryFiles.count(batches.resolve(f));
 					}
 					int test = CifarBinaryFiles.count(batches.resolve(CifarBinaryFiles.TEST_FILE));
-					yield new DatasetInfo(name, kind, format, CifarBinaryFiles.classes(batches), List.of(3, 32, 32),
-							train, test, batches.toString(), true, false, downloadable, null);
+					yield ready(name, kind, format, CifarBinaryFiles.classes(batches), List.of(3, 32, 32), train, test,
+							batches.toString(), downloadable);
 				}
 				default -> {
 					ImageFolders.Source source = ImageFolders.locate(dir).orElseThrow();
@@ -291,22 +323,65 @@ public class DatasetCatalog {
 					ImageFolders.Splits sample = ImageFolders
 						.decode(List.of(first, entries.stream().filter(e -> !e.train()).findFirst().orElseThrow()));
 					int train = (int) entries.stream().filter(ImageFolders.Entry::train).count();
-					yield new DatasetInfo(name, kind, format, classes,
+					yield ready(name, kind, format, classes,
 							List.of(sample.train().channels(), sample.train().height(), sample.train().width()), train,
-							entries.size() - train, source.path().toString(), true, false, downloadable, null);
+							entries.size() - train, source.path().toString(), downloadable);
 				}
 			};
 		}
 		catch (IOException | RuntimeException ex) {
-			return new DatasetInfo(name, kind, format, null, null, null, null, dir.toString(), false, false,
-					downloadable, ex.getMessage());
+			return new DatasetInfo(name, kind, DatasetInfo.INVALID, format, null, null, null, null, dir.toString(),
+					false, downloadable, null, ex.getMessage());
 		}
 	}
 
+	private static DatasetInfo ready(String name, String kind, String format, List<String> classes, List<Integer> shape,
+			int train, int test, String location, boolean downloadable) {
+		return new DatasetInfo(name, kind, DatasetInfo.READY, format, classes, shape, train, test, location, false,
+				downloadable, null, null);
+	}
+
+	/**
+	 * A dataset with no readable copy: whether it downloads, or failed to, and for a
+	 * standard one the classes and shape it will have.
+	 */
+	private DatasetInfo absent(String name, String kind, Path dir, boolean downloadable) {
+		List<String> classes = switch (name) {
+			case MNIST -> classesForIdx(MNIST, null);
+			case FASHION_MNIST -> FASHION_CLASSES;
+			case CIFAR10 -> CifarBinaryFiles.CLASSES;
+			default -> null;
+		};
+		List<Integer> shape = switch (name) {
+			case MNIST, FASHION_MNIST -> List.of(1, 28, 28);
+			case CIFAR10 -> List.of(3, 32, 32);
+			default -> null;
+		};
+		DatasetDownloads.Download latest = this.downloads.latest(name).orElse(null);
+		if (latest != null && latest.running()) {
+			return new DatasetInfo(name, kind, DatasetInfo.DOWNLOADING, null, classes, shape, null, null,
+					dir.toString(), false, downloadable, DatasetInfo.Download.of(latest.progress()), null);
+		}
+		if (latest != null && latest.failure() != null) {
+			return new DatasetInfo(name, kind, DatasetInfo.FAILED, null, classes, shape, null, null, dir.toString(),
+					false, downloadable, null, latest.failure());
+		}
+		String problem = Files.isDirectory(dir) ? "no readable data under " + dir + " (" + expected(name) + ")"
+				: dir + " does not exist";
+		if (downloadable) {
+			problem += "; it is downloaded on first use, or ahead with POST /api/v1/datasets/" + name + "/download";
+		}
+		else if (STANDARD.contains(name)) {
+			problem += "; downloading is disabled (cnn.datasets.download)";
+		}
+		return new DatasetInfo(name, kind, DatasetInfo.ABSENT, null, classes, shape, null, null, dir.toString(), false,
+				downloadable, null, problem);
+	}
+
 	private static DatasetInfo infoOf(LoadedDataset data, String format, String location) {
-		return new DatasetInfo(data.name(), STANDARD.contains(data.name()) ? "standard" : "custom", format,
-				data.classes(), List.of(data.channels(), data.height(), data.width()), data.train().count(),
-				data.test().count(), location, true, true, false, null);
+		return new DatasetInfo(data.name(), STANDARD.contains(data.name()) ? "standard" : "custom", DatasetInfo.READY,
+				format, data.classes(), List.of(data.channels(), data.height(), data.width()), data.train().count(),
+				data.test().count(), location, true, false, null, null);
 	}
 
 	private static long stamp(Path dir) {

@@ -1,5 +1,6 @@
 package io.cnnservice.datasets;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -8,16 +9,26 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 @RestController
 @RequestMapping("/api/v1/datasets")
-@Tag(name = "datasets", description = "Datasets under the datasets root")
+@Tag(name = "datasets", description = "Datasets under the datasets root, and downloads of the standard ones")
 class DatasetController {
+
+	/**
+	 * How long a download request waits for a mirror to start sending, to report a
+	 * refusal at once.
+	 */
+	private static final Duration FIRST_BYTES_WAIT = Duration.ofSeconds(10);
 
 	private final DatasetCatalog catalog;
 
@@ -26,7 +37,7 @@ class DatasetController {
 	}
 
 	@GetMapping
-	@Operation(summary = "Standard and custom datasets: classes, input shape, sizes, location, readiness")
+	@Operation(summary = "Standard and custom datasets: state, classes, input shape, sizes, download progress")
 	List<DatasetInfo> list() {
 		return this.catalog.list();
 	}
@@ -35,10 +46,35 @@ class DatasetController {
 	@Operation(summary = "One dataset")
 	@ApiResponse(responseCode = "200", description = "The dataset")
 	@ApiResponse(responseCode = "404", description = "No such dataset",
-			content = @Content(mediaType = "application/problem+json",
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
 					schema = @Schema(implementation = ProblemDetail.class)))
 	DatasetInfo get(@PathVariable String name) {
 		return this.catalog.describe(name);
+	}
+
+	@PostMapping("/{name}/download")
+	@Operation(summary = "Download a missing standard dataset (mnist, fashion-mnist, cifar10) ahead of its first job",
+			description = "Checks every file against its published checksum before it is used. "
+					+ "GET the dataset to follow the download.")
+	@ApiResponse(responseCode = "200", description = "The dataset is already there")
+	@ApiResponse(responseCode = "202", description = "Downloading; the Location header is the dataset to watch")
+	@ApiResponse(responseCode = "404", description = "No such dataset",
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+					schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "409", description = "A custom dataset, or downloading is disabled",
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+					schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "502", description = "Every mirror failed; the detail names each and why",
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+					schema = @Schema(implementation = ProblemDetail.class)))
+	ResponseEntity<DatasetInfo> download(@PathVariable String name) {
+		DatasetInfo info = this.catalog.download(name, FIRST_BYTES_WAIT);
+		if (info.ready()) {
+			return ResponseEntity.ok(info);
+		}
+		return ResponseEntity.accepted()
+			.location(ServletUriComponentsBuilder.fromCurrentContextPath().path("/api/v1/datasets/{name}").build(name))
+			.body(info);
 	}
 
 }

@@ -16,11 +16,11 @@ import org.springframework.validation.annotation.Validated;
  * ({@code cnn.datasets.*}).
  *
  * @param root folder holding one sub-folder per dataset
- * @param download fetch a missing MNIST or Fashion-MNIST from the mirrors (verified by
- * SHA-256)
- * @param downloadTimeout connect and read timeout per file
- * @param mirrors base URLs per dataset, tried in order; each must serve the standard
- * {@code .gz} file names
+ * @param download fetch a missing MNIST, Fashion-MNIST or CIFAR-10 from its mirrors (each
+ * file checked against its published checksum)
+ * @param downloadTimeout connect timeout, and the longest wait for more data
+ * @param mirrors base URLs per dataset, tried in order, in place of the official ones;
+ * each must serve the standard file names
  */
 @Validated
 @ConfigurationProperties("cnn.datasets")

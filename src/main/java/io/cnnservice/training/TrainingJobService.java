@@ -126,7 +126,9 @@ public class TrainingJobService {
 			throw InvalidTrainingRequestException.badField("testTimeShift",
 					"testTimeShift cannot be combined with permutePixels: a moved permuted image is not the permuted moved image");
 		}
-		if (!dataset.ready()) {
+		// a missing standard dataset downloads when the job starts
+		boolean downloads = dataset.format() == null && dataset.downloadable();
+		if (!dataset.ready() && !downloads) {
 			throw InvalidTrainingRequestException.unusable("dataset",
 					"Dataset '" + dataset.name() + "' is not available: " + dataset.problem());
 		}

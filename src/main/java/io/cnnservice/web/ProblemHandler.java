@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 
 import io.cnnservice.architectures.ArchitectureNotFoundException;
 import io.cnnservice.architectures.IncompatibleArchitectureException;
+import io.cnnservice.datasets.DatasetDownloadException;
 import io.cnnservice.datasets.DatasetNotFoundException;
 import io.cnnservice.datasets.DatasetUnavailableException;
 import io.cnnservice.inference.InvalidImageException;
@@ -77,6 +78,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	ProblemDetail datasetUnavailable(DatasetUnavailableException ex) {
 		return problem(HttpStatus.UNPROCESSABLE_CONTENT, "dataset-unavailable", "Dataset not available",
 				ex.getMessage());
+	}
+
+	@ExceptionHandler(DatasetDownloadException.class)
+	ProblemDetail datasetDownload(DatasetDownloadException ex) {
+		return ex.failedAtMirror()
+				? problem(HttpStatus.BAD_GATEWAY, "download-failed", "Download failed", ex.getMessage())
+				: problem(HttpStatus.CONFLICT, "not-downloadable", "Cannot be downloaded", ex.getMessage());
 	}
 
 	@ExceptionHandler(JobAlreadyFinishedException.class)

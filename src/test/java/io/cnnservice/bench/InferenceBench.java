@@ -53,8 +53,7 @@ class InferenceBench {
 				new io.cnnservice.metrics.InferenceMetrics(
 						new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
 				new io.cnnservice.engine.EngineWork());
-		DatasetProperties dp = new DatasetProperties(TestDatasets.root(), false, java.time.Duration.ofSeconds(1), null);
-		ImageSet digits = new DatasetCatalog(dp, new DatasetDownloader(dp)).load("mnist").test();
+		ImageSet digits = TestDatasets.catalog(TestDatasets.full("mnist")).load("mnist").test();
 		byte[] png = png(digits, 0);
 		ModelMetadata meta = serving.resolve("lenet-mnist", null);
 		float[] one = new float[784];

@@ -46,8 +46,7 @@ public record LenetMnist(EngineRuntime runtime, ArchitectureCatalog architecture
 	public static LenetMnist load(boolean tuneAllocator) {
 		EngineRuntime runtime = new EngineRuntime(
 				new EngineProperties(EngineProperties.DeviceChoice.CPU, 0, 0, true, "", tuneAllocator));
-		DatasetProperties dp = new DatasetProperties(TestDatasets.root(), false, Duration.ofSeconds(1), null);
-		LoadedDataset mnist = new DatasetCatalog(dp, new DatasetDownloader(dp)).load("mnist");
+		LoadedDataset mnist = TestDatasets.catalog(TestDatasets.full("mnist")).load("mnist");
 		int n = mnist.train().count();
 		float[] pixels = new float[n * 784];
 		long[] labels = new long[n];

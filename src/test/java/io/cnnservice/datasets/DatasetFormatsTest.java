@@ -50,14 +50,14 @@ class DatasetFormatsTest {
 
 	private static DatasetCatalog catalog(Path root) {
 		DatasetProperties props = new DatasetProperties(root, false, java.time.Duration.ofSeconds(5), null);
-		return new DatasetCatalog(props, new DatasetDownloader(props));
+		return new DatasetCatalog(props, new DatasetDownloads(props, new DatasetDownloader(props)));
 	}
 
 	@Test
 	void readsTheCifarJpegArchiveWithItsClassesAndSplits() throws IOException {
 		long train = archive.stream().filter(ImageFolders.Entry::train).count();
-		assertThat(train).isEqualTo(50_000);
-		assertThat(archive.size() - train).isEqualTo(10_000);
+		assertThat(train).isEqualTo(TestDatasets.CIFAR_TRAIN);
+		assertThat(archive.size() - train).isEqualTo(TestDatasets.CIFAR_TEST);
 		assertThat(ImageFolders.classes(archive)).containsExactly("airplane", "automobile", "bird", "cat", "deer",
 				"dog", "frog", "horse", "ship", "truck");
 

@@ -22,8 +22,8 @@ class IdxFilesTest {
 		ImageSet test = IdxFiles.read(dir.resolve("t10k-images-idx3-ubyte.gz"),
 				dir.resolve("t10k-labels-idx1-ubyte.gz"));
 
-		assertThat(train.count()).isEqualTo(60_000);
-		assertThat(test.count()).isEqualTo(10_000);
+		assertThat(train.count()).isEqualTo(TestDatasets.IDX_TRAIN);
+		assertThat(test.count()).isEqualTo(TestDatasets.IDX_TEST);
 		assertThat(train.channels()).isEqualTo(1);
 		assertThat(train.height()).isEqualTo(28);
 		assertThat(train.width()).isEqualTo(28);
@@ -31,6 +31,19 @@ class IdxFilesTest {
 		// 0 4
 		assertThat(Arrays.copyOf(train.labels(), 5)).containsExactly(5, 0, 4, 1, 9);
 		assertThat(Arrays.copyOf(test.labels(), 5)).containsExactly(7, 2, 1, 0, 4);
+	}
+
+	@Test
+	void readsTheWholeOfMnistWithItsWellKnownMeanAndDeviation() throws Exception {
+		Path dir = TestDatasets.full("mnist").resolve("mnist");
+		ImageSet train = IdxFiles.read(IdxFiles.find(dir, "train-images-idx3-ubyte").orElseThrow(),
+				IdxFiles.find(dir, "train-labels-idx1-ubyte").orElseThrow());
+		ImageSet test = IdxFiles.read(IdxFiles.find(dir, "t10k-images-idx3-ubyte").orElseThrow(),
+				IdxFiles.find(dir, "t10k-labels-idx1-ubyte").orElseThrow());
+
+		assertThat(train.count()).isEqualTo(60_000);
+		assertThat(test.count()).isEqualTo(10_000);
+		// the normalisation every MNIST tutorial uses
 		assertThat(train.channelMoments().mean()[0]).isCloseTo(0.1307f, org.assertj.core.data.Offset.offset(1e-4f));
 		assertThat(train.channelMoments().std()[0]).isCloseTo(0.3081f, org.assertj.core.data.Offset.offset(1e-4f));
 	}
@@ -70,7 +83,7 @@ class IdxFilesTest {
 		assertThatThrownBy(() -> IdxFiles.read(dir.resolve("t10k-images-idx3-ubyte.gz"),
 				dir.resolve("train-labels-idx1-ubyte.gz")))
 			.isInstanceOf(DatasetFormatException.class)
-			.hasMessageContaining("60000 labels");
+			.hasMessageContaining(TestDatasets.IDX_TRAIN + " labels");
 	}
 
 	@Test

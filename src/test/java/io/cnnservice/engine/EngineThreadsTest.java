@@ -120,11 +120,14 @@ class EngineThreadsTest {
 		}
 		assertThat(threadsNamed("engine-work-")).as("idle engine-work threads").isEmpty();
 
-		int batches = 150;
+		// 5 epochs of 30 batches: the committed MNIST has 2,000 training images
+		int epochs = 5;
+		int batches = epochs * 30;
 		HttpResponse<String> submitted = send(HttpRequest.newBuilder(uri("/api/v1/training-jobs"))
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers
-				.ofString("{\"architecture\":\"lenet\",\"dataset\":\"mnist\",\"trainLimit\":" + (batches * 64)
+				.ofString("{\"architecture\":\"lenet\",\"dataset\":\"mnist\",\"trainLimit\":" + (batches / epochs * 64)
+						+ ",\"epochs\":" + epochs
 						+ ",\"testLimit\":100,\"batchSize\":64,\"seed\":1,\"modelName\":\"after\"}")));
 		assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
 		String id = json.readTree(submitted.body()).get("id").asString();
@@ -173,8 +176,7 @@ class EngineThreadsTest {
 	}
 
 	private static byte[] png() throws IOException {
-		DatasetProperties dp = new DatasetProperties(TestDatasets.root(), false, Duration.ofSeconds(1), null);
-		ImageSet digits = new DatasetCatalog(dp, new DatasetDownloader(dp)).load("mnist").test();
+		ImageSet digits = TestDatasets.catalog(TestDatasets.root()).load("mnist").test();
 		BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
 		image.getRaster().setDataElements(0, 0, 28, 28, java.util.Arrays.copyOf(digits.pixels(), 784));
 		ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -39,7 +39,7 @@ class ServiceLoopBench {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
-		registry.add("cnn.datasets.root", () -> TestDatasets.root().toString());
+		registry.add("cnn.datasets.root", () -> TestDatasets.full("mnist").toString());
 		registry.add("cnn.datasets.download", () -> "false");
 		registry.add("cnn.model-store.root", Files.createTempDirectory("cnn-store-bench")::toString);
 	}

@@ -38,9 +38,11 @@ class TrainingJobIntegrationTest {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		// relative, as in the README's run command: binding must accept "../"
-		registry.add("cnn.datasets.root",
-				() -> Path.of("").toAbsolutePath().relativize(TestDatasets.root()).toString());
+		// relative and through "../", as a user may write it: binding must accept that
+		registry.add("cnn.datasets.root", () -> {
+			Path here = Path.of("").toAbsolutePath();
+			return Path.of("..").resolve(here.getFileName()).resolve(here.relativize(TestDatasets.root())).toString();
+		});
 		registry.add("cnn.datasets.download", () -> "false");
 		registry.add("cnn.model-store.root", STORE::toString);
 	}
@@ -241,12 +243,21 @@ class TrainingJobIntegrationTest {
 		JsonNode datasets = this.jobs.get("/api/v1/datasets");
 		assertThat(datasets.findValuesAsString("name")).contains("mnist", "fashion-mnist", "cifar10");
 		JsonNode mnist = this.jobs.get("/api/v1/datasets/mnist");
-		assertThat(mnist.get("trainSize").asInt()).isEqualTo(60_000);
+		assertThat(mnist.get("trainSize").asInt()).isEqualTo(TestDatasets.IDX_TRAIN);
+		assertThat(mnist.get("state").asString()).isEqualTo("ready");
 		assertThat(mnist.get("ready").asBoolean()).isTrue();
+		JsonNode fashion = this.jobs.get("/api/v1/datasets/fashion-mnist");
+		assertThat(fashion.get("classes").get(9).asString()).isEqualTo("Ankle boot");
+		assertThat(fashion.get("testSize").asInt()).isEqualTo(TestDatasets.IDX_TEST);
 		JsonNode cifar = this.jobs.get("/api/v1/datasets/cifar10");
 		assertThat(cifar.get("format").asString()).isEqualTo("image-folders-archive");
 		assertThat(cifar.get("inputShape").toString()).isEqualTo("[3,32,32]");
-		assertThat(cifar.get("testSize").asInt()).isEqualTo(10_000);
+		assertThat(cifar.get("testSize").asInt()).isEqualTo(TestDatasets.CIFAR_TEST);
+		// a dataset that is there needs no download
+		assertThat(this.mvc.post().uri("/api/v1/datasets/mnist/download")).hasStatusOk()
+			.bodyJson()
+			.extractingPath("$.state")
+			.isEqualTo("ready");
 	}
 
 	@Test

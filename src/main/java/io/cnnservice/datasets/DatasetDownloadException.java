@@ -1,0 +1,29 @@
+package io.cnnservice.datasets;
+
+/**
+ * A download that cannot start (the dataset is not one that downloads) or that failed at
+ * its mirrors.
+ */
+public class DatasetDownloadException extends RuntimeException {
+
+	private final boolean failedAtMirror;
+
+	private DatasetDownloadException(String message, boolean failedAtMirror) {
+		super(message);
+		this.failedAtMirror = failedAtMirror;
+	}
+
+	public static DatasetDownloadException notDownloadable(String name, String reason) {
+		return new DatasetDownloadException("Dataset '" + name + "' cannot be downloaded: " + reason, false);
+	}
+
+	public static DatasetDownloadException failed(String reason) {
+		return new DatasetDownloadException(reason, true);
+	}
+
+	/** Whether the mirrors failed, rather than the request asking for the impossible. */
+	public boolean failedAtMirror() {
+		return this.failedAtMirror;
+	}
+
+}
