@@ -100,7 +100,8 @@ public class DatasetCatalog {
 		}
 		LoadedDataset data = this.loaded.get(name);
 		if (data != null) {
-			return infoOf(data, formatOf(root().resolve(name)), root().resolve(name).toString());
+			return infoOf(data, formatOf(root().resolve(name)), root().resolve(name).toString(),
+					this.downloads.canDownload(name));
 		}
 		Path dir = root().resolve(name);
 		long stamp = stamp(dir);
@@ -378,10 +379,10 @@ public class DatasetCatalog {
 				downloadable, null, problem);
 	}
 
-	private static DatasetInfo infoOf(LoadedDataset data, String format, String location) {
+	private static DatasetInfo infoOf(LoadedDataset data, String format, String location, boolean downloadable) {
 		return new DatasetInfo(data.name(), STANDARD.contains(data.name()) ? "standard" : "custom", DatasetInfo.READY,
 				format, data.classes(), List.of(data.channels(), data.height(), data.width()), data.train().count(),
-				data.test().count(), location, true, false, null, null);
+				data.test().count(), location, true, downloadable, null, null);
 	}
 
 	private static long stamp(Path dir) {

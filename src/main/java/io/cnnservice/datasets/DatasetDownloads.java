@@ -41,7 +41,7 @@ public class DatasetDownloads implements AutoCloseable {
 		this.downloader = downloader;
 		AtomicInteger count = new AtomicInteger();
 		this.executor = new ThreadPoolExecutor(3, 3, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), (r) -> {
-			Thread t = new Thread(r, "dataset-download-" + count.incrementAndGet());
+			Thread t = new Thread(r, "download-" + count.incrementAndGet());
 			t.setDaemon(true);
 			return t;
 		});
