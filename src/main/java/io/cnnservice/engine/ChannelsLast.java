@@ -9,20 +9,13 @@ import ai.djl.ndarray.types.Shape;
  * all channels of a pixel side by side.
  * <p>
  * Why: with the usual layout every oneDNN convolution reorders its input into a blocked
- * layout and its output back, and max pooling takes an eighth of a vgg-small step. Given
- * a channels-last input, oneDNN convolved vgg-small's channels-last memory directly at
- * every layer ({@code ONEDNN_VERBOSE}), and batch norm and max pooling ran their
- * channels-last kernels (a profile); we did not check each layer of the ResNets. On 2
- * cores, training steps at batch 64 on 32x32x3 images ran 10% faster for vgg-small, 19%
- * for ResNet-20 and 3.5% for resnet9 (ChannelsLastBench, medians of 6 paired runs;
+ * layout and its output back, and pooling and batch norm run slower kernels; in
+ * channels-last they work on the memory as it is, so steps are faster (ChannelsLastBench,
  * docs/performance.md). The parameters keep their layout, so saved models do not change.
  * <p>
- * One-channel images (MNIST) hold the same bytes in both layouts, but their strides
- * decide the layout of every layer after them. In channels-last, a 2-core AMD EPYC (Zen
- * 5) gave the same gradients on every run, where the usual layout's input gradient varied
- * for layers of fewer than 16 output channels (seed-cnn's 6 -> 6), and lenet on MNIST
- * trained 16% faster at batch 64 and 22% at batch 256 (two services side by side, 8 pairs
- * each).
+ * One-channel images (MNIST) get channels-last strides too: their strides decide the
+ * layout of every later layer, and in the usual layout some AVX-512 CPUs gave input
+ * gradients that differed from run to run for layers of fewer than 16 output channels.
  * <p>
  * Applied on the CPU only, where it was measured.
  */

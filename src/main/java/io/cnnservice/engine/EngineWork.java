@@ -24,19 +24,14 @@ import org.springframework.stereotype.Component;
  * server's threads, which are many and live for ever.
  * <p>
  * Why: the engine's OpenMP runtime (libgomp) gives every thread that runs a parallel
- * operator its own team of workers and keeps the team until the thread exits. Once the
- * process holds more OpenMP workers than there are cores, every worker stops spinning
- * between operators and sleeps instead. On 2 cores, after 9 classify requests on web
- * threads, training ran at 6,700 instead of 10,500 images/s (lenet, MNIST, batch 64) with
- * 47,000 instead of 50 voluntary context switches per epoch, for good.
+ * operator its own team of workers and keeps it until the thread exits. Once the process
+ * holds more OpenMP workers than cores, every worker sleeps between operators instead of
+ * spinning, and training stays about a third slower for good (EngineThreadsTest).
  * <p>
- * So requests one after another share one thread, whose team keeps spinning (a forward
- * pass of the shipped lenet takes 0.28 ms, against 0.53 ms when they spread over several
- * threads). Only when work queues up does it spread over up to one thread per core; the
- * workers then sleep, which is right when the cores really are oversubscribed, and a
- * single queue would otherwise hold every request behind one thread that the scheduler
- * time-slices against the web threads (p99 181 ms at 16 connections). Idle threads exit,
- * and the training thread does the same after its job.
+ * So requests one after another share one thread, whose team keeps spinning. Only when
+ * work queues up does it spread over up to one thread per core, so that no request waits
+ * behind one time-sliced thread. Idle threads exit, and the training thread does the same
+ * after its job.
  */
 @Component
 public class EngineWork implements DisposableBean {

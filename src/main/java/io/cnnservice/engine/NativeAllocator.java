@@ -14,17 +14,14 @@ import org.slf4j.LoggerFactory;
  * Each step allocates and frees the same activation and gradient buffers. With glibc's
  * defaults, buffers above the (adaptive) mmap threshold are mapped and unmapped every
  * step, and a free top of heap beyond the trim threshold is returned, so the next step
- * page-faults the memory back in. Measured on 2 cores with bench/step-breakdown (lenet on
- * MNIST, batch 64): 14.8 million page faults instead of 0.3 million, 26 s instead of 2 s
- * of kernel time, and 8,875 instead of 12,544 images/s. Raising both thresholds keeps the
- * process, which is what jemalloc with decay disabled (the container image's allocator)
- * does too; resident memory then stays at its peak instead of shrinking between steps.
+ * page-faults the memory back in, spending much of the step in the kernel
+ * (bench/step-breakdown). Raising both thresholds keeps it mapped, as jemalloc with decay
+ * disabled (the container image's allocator) does; resident memory then stays at its peak
+ * instead of shrinking between steps.
  * <p>
  * The training thread allocates from a per-thread arena, whose heaps are at most 64 MB
- * each. A step of a bigger net (vgg-small's activations are 16.8 MB each at batch 64)
- * spreads over several heaps, and glibc unmaps a heap as soon as it is entirely free,
- * whatever the trim threshold; only the top pad keeps it. With the pad, vgg-small jobs
- * faulted 7,000-31,000 pages instead of 36,000-1,050,000 (four jobs each).
+ * each. A step of a bigger net (vgg-small) spreads over several, and glibc unmaps a heap
+ * as soon as it is entirely free, whatever the trim threshold; only the top pad keeps it.
  */
 final class NativeAllocator {
 

@@ -39,8 +39,8 @@ public class InferenceMetrics {
 	}
 
 	/**
-	 * Bucket bounds chosen around the measured latencies (0.3 ms in process, up to tens
-	 * of ms under load).
+	 * Bucket bounds around what a small model takes: a fraction of a millisecond alone,
+	 * tens of milliseconds under load.
 	 */
 	static final Duration[] BUCKETS = { Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
 			Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(20),

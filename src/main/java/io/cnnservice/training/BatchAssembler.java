@@ -95,9 +95,8 @@ final class BatchAssembler {
 	/**
 	 * Reads one byte of each cache line of an image, so that its misses overlap the
 	 * writing of the images before it instead of stalling it: the training step has
-	 * pushed the dataset out of the caches, and the next row is at a random place.
-	 * StepSectionsBench (lenet, MNIST, batch 64): 64 rows not in cache took 62-67 us to
-	 * assemble instead of 85-94; two images ahead did as well as four.
+	 * pushed the dataset out of the caches, and the next row is at a random place
+	 * (StepSectionsBench measures it).
 	 */
 	private static int touch(byte[] pixels, int from, int size) {
 		int sum = 0;

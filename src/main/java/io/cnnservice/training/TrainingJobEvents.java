@@ -23,12 +23,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * {@code cnn.training.event-interval}), an {@code epoch} event per finished epoch, and a
  * last {@code finished} event with the whole job, after which the stream ends.
  * <p>
- * Why: a client polling once a second costs the server a request and, from a shell
- * script, a curl process each time, about 11 ms of CPU together. On 2 cores those land
- * between the training threads: lenet on MNIST trained at a median 3% slower polled once
- * a second than polled once at the end (19 pairs of jobs), 6% in a second run of 10
- * rounds (2-core Intel Xeon, docs/performance.md). A stream costs one connection and a
- * few writes a second, from one thread that only runs while someone is watching.
+ * Why: on a small machine every poll lands between the training threads and slows the job
+ * a little; a stream costs one connection and a few writes from one thread that runs only
+ * while someone watches (docs/performance.md).
  */
 @Component
 class TrainingJobEvents implements SmartLifecycle {

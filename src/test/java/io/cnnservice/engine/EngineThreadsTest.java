@@ -42,12 +42,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Training must not slow down because the service has served inference. The engine's
  * OpenMP runtime keeps a team of workers per thread that ever ran a parallel operator,
  * and once there are more workers than cores, all of them sleep between operators instead
- * of spinning: on 2 cores, lenet trained at 6,700 instead of 10,500 images/s after 9
- * classify requests. This starts the service in its own JVM (the test JVM's threads have
- * run the engine already), classifies, draws a layer table, and then counts the voluntary
- * context switches of the training thread and its OpenMP worker, which the kernel names
- * after it, while a job trains: about 50 per batch when the workers sleep, a handful per
- * job when they spin.
+ * of spinning, and training stays about a third slower. This starts the service in its
+ * own JVM (the test JVM's threads have run the engine already), classifies, draws a layer
+ * table, and then counts the voluntary context switches of the training thread and its
+ * OpenMP worker, which the kernel names after it, while a job trains: about 50 per batch
+ * when the workers sleep, a handful per job when they spin.
  */
 @EnabledOnOs(OS.LINUX)
 class EngineThreadsTest {

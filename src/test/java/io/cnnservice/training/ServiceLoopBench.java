@@ -113,8 +113,8 @@ class ServiceLoopBench {
 
 	private static double job(JobPolling jobs, String body) throws Exception {
 		String id = jobs.submit(body).get("id").asString();
-		// a lenet epoch takes about 5 s: a read every 2 s costs it next to nothing (at
-		// every 100 ms job/loop was 0.969, at every 2 s 0.990, 7 rounds each)
+		// a lenet epoch takes seconds: a read every 2 s costs it next to nothing, where
+		// reads every 100 ms cost a few per cent
 		double rate = jobs.waitUntilFinished(id, Duration.ofSeconds(2))
 			.get("history")
 			.get(0)
