@@ -1,24 +1,29 @@
 package io.cnnservice.metrics;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.cnnservice.architectures.Architecture;
+import io.cnnservice.architectures.ArchitectureCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import org.springframework.stereotype.Component;
 
 /**
  * Training meters: images trained per architecture and dataset (a counter, registered for
  * every architecture and standard dataset at start-up so it exists before the first job),
- * and per-job gauges of speed, loss, test accuracy and epoch for the last
- * {@link #JOBS_KEPT} jobs. The job is the {@code job_id} label: a label named {@code job}
- * would collide with Prometheus's own target label and arrive as {@code exported_job}.
+ * checkpoints written and their time, resumes, and per-job gauges of speed, loss, test
+ * accuracy and epoch for the last {@link #JOBS_KEPT} jobs. The job is the {@code job_id}
+ * label: a label named {@code job} would collide with Prometheus's own target label and
+ * arrive as {@code exported_job}.
  */
 @Component
 public class TrainingMetrics {
@@ -31,9 +36,13 @@ public class TrainingMetrics {
 
 	static final List<String> STANDARD_DATASETS = List.of("mnist", "fashion-mnist", "cifar10");
 
-	static final List<String> ARCHITECTURES = List.of("seed-fc", "mlp", "seed-cnn", "lenet", "vgg-small", "resnet");
-
 	private final MeterRegistry registry;
+
+	private final Counter checkpoints;
+
+	private final Timer checkpointTime;
+
+	private final Counter resumes;
 
 	private final Map<String, JobGauges> jobs = new LinkedHashMap<>();
 
@@ -72,13 +81,36 @@ public class TrainingMetrics {
 
 	}
 
-	public TrainingMetrics(MeterRegistry registry) {
+	public TrainingMetrics(MeterRegistry registry, ArchitectureCatalog architectures) {
 		this.registry = registry;
-		for (String architecture : ARCHITECTURES) {
+		for (Architecture architecture : architectures.list()) {
 			for (String dataset : STANDARD_DATASETS) {
-				images(architecture, dataset);
+				images(architecture.name(), dataset);
 			}
 		}
+		this.checkpoints = Counter.builder("cnn.training.checkpoints")
+			.description("Checkpoints written by training jobs")
+			.register(registry);
+		this.checkpointTime = Timer.builder("cnn.training.checkpoint")
+			.description("Time to write one checkpoint")
+			.publishPercentileHistogram()
+			.minimumExpectedValue(Duration.ofMillis(1))
+			.maximumExpectedValue(Duration.ofMinutes(1))
+			.register(registry);
+		this.resumes = Counter.builder("cnn.training.resumes")
+			.description("Jobs that continued from a checkpoint")
+			.register(registry);
+	}
+
+	/** A checkpoint was written in this time. */
+	public void checkpointWritten(Duration time) {
+		this.checkpoints.increment();
+		this.checkpointTime.record(time);
+	}
+
+	/** A job continued from a checkpoint. */
+	public void resumed() {
+		this.resumes.increment();
 	}
 
 	private Counter images(String architecture, String dataset) {

@@ -38,6 +38,9 @@ abstract sealed class EpochTotals permits EpochTotals.OnHost, EpochTotals.OnEngi
 	/** Brings {@link #lossSum} and {@link #correct} up to date. */
 	abstract void read();
 
+	/** Starts from the totals of batches done before (a checkpoint's). */
+	abstract void restore(double loss, long correct);
+
 	/** Sum of per-image losses as of the last {@link #read}. */
 	double lossSum() {
 		return this.lossSum;
@@ -83,6 +86,12 @@ abstract sealed class EpochTotals permits EpochTotals.OnHost, EpochTotals.OnEngi
 			// always current
 		}
 
+		@Override
+		void restore(double loss, long correct) {
+			this.lossSum = loss;
+			this.correctCount = correct;
+		}
+
 	}
 
 	/**
@@ -120,6 +129,16 @@ abstract sealed class EpochTotals permits EpochTotals.OnHost, EpochTotals.OnEngi
 		void read() {
 			this.lossSum = (double) this.loss.getFloat() * this.batchSize;
 			this.correctCount = this.correct.getLong();
+		}
+
+		@Override
+		void restore(double loss, long correct) {
+			// the engine sums batch means in float: a resumed GPU epoch continues from
+			// the
+			// nearest float, not bit for bit
+			this.loss.set(new float[] { (float) (loss / this.batchSize) });
+			this.correct.set(new long[] { correct });
+			read();
 		}
 
 	}

@@ -65,6 +65,16 @@ class JobRepository {
 		}
 	}
 
+	/** Removes a job's record (of a job that was refused after all). */
+	void delete(String id) {
+		try {
+			Files.deleteIfExists(this.dir.resolve(id + ".json"));
+		}
+		catch (IOException ex) {
+			log.warn("Could not delete the record of job {}: {}", id, ex.getMessage());
+		}
+	}
+
 	List<TrainingJobView> loadAll() {
 		List<TrainingJobView> views = new ArrayList<>();
 		if (!Files.isDirectory(this.dir)) {

@@ -30,7 +30,13 @@ final class TrainingJob {
 
 	private Instant finishedAt;
 
+	private Recovery recovery = Recovery.NONE;
+
 	private volatile boolean cancelRequested;
+
+	private volatile boolean interruptRequested;
+
+	private volatile String interruptNote;
 
 	TrainingJob(String id, TrainingRequest request, Instant createdAt) {
 		this.id = id;
@@ -52,6 +58,7 @@ final class TrainingJob {
 		job.error = view.error();
 		job.startedAt = view.startedAt();
 		job.finishedAt = view.finishedAt();
+		job.recovery = (view.recovery() != null) ? view.recovery() : Recovery.NONE;
 		return job;
 	}
 
@@ -67,6 +74,28 @@ final class TrainingJob {
 		return this.cancelRequested;
 	}
 
+	/** Whether the job should stop at its next batch to resume later (a shutdown). */
+	boolean isInterruptRequested() {
+		return this.interruptRequested;
+	}
+
+	/**
+	 * Asks a running job to stop at its next batch, checkpoint and stay queued.
+	 * @param note why, kept as the job's message
+	 */
+	void requestInterrupt(String note) {
+		this.interruptNote = note;
+		this.interruptRequested = true;
+	}
+
+	String interruptNote() {
+		return this.interruptNote;
+	}
+
+	synchronized Recovery recovery() {
+		return this.recovery;
+	}
+
 	synchronized JobStatus status() {
 		return this.status;
 	}
@@ -74,7 +103,7 @@ final class TrainingJob {
 	synchronized TrainingJobView view() {
 		return new TrainingJobView(this.id, this.status, this.request, this.progress, List.copyOf(this.history),
 				this.request.modelName(), this.modelVersion, this.error, this.createdAt, this.startedAt,
-				this.finishedAt);
+				this.finishedAt, this.recovery.equals(Recovery.NONE) ? null : this.recovery);
 	}
 
 	/** Moves a queued job to running; false when it was cancelled while waiting. */
@@ -83,7 +112,10 @@ final class TrainingJob {
 			return false;
 		}
 		this.status = JobStatus.RUNNING;
-		this.startedAt = Instant.now();
+		this.error = null;
+		if (this.startedAt == null) {
+			this.startedAt = Instant.now();
+		}
 		this.progress = this.progress.inPhase("loading-data");
 		return true;
 	}
@@ -114,6 +146,46 @@ final class TrainingJob {
 
 	synchronized void epochDone(EpochResult result) {
 		this.history.add(result);
+		this.recovery = this.recovery.epochFinished();
+	}
+
+	/** Training continues from a checkpoint, whose history replaces the record's. */
+	synchronized void resumed(Recovery.Position from, List<EpochResult> checkpointHistory) {
+		this.history.clear();
+		this.history.addAll(checkpointHistory);
+		this.recovery = this.recovery.resumedFrom(from);
+	}
+
+	synchronized void checkpointed(Recovery.Position at) {
+		this.recovery = this.recovery.checkpointed(at);
+	}
+
+	/**
+	 * Queues a job again that was interrupted (or ended) so that it continues: counts the
+	 * restart if it had started.
+	 * @param note why, kept as the job's message until it runs
+	 * @param byRequest a user asked for it, which does not count towards a crash loop
+	 */
+	synchronized void requeue(String note, boolean byRequest) {
+		if (byRequest) {
+			this.recovery = this.recovery.resumedByRequest();
+		}
+		else if (this.startedAt != null) {
+			this.recovery = this.recovery.restarted();
+		}
+		this.status = JobStatus.QUEUED;
+		this.error = note;
+		this.finishedAt = null;
+		this.cancelRequested = false;
+		this.interruptRequested = false;
+		this.progress = this.progress.inPhase("queued");
+	}
+
+	/** A running job that stopped to resume later stays queued, with the reason. */
+	synchronized void interrupted(String note) {
+		this.status = JobStatus.QUEUED;
+		this.error = note;
+		this.progress = this.progress.inPhase("queued");
 	}
 
 	synchronized void succeed(int version) {

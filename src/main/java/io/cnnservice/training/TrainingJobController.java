@@ -25,7 +25,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 @RestController
 @RequestMapping("/api/v1/training-jobs")
-@Tag(name = "training", description = "Background training jobs: start, watch, cancel")
+@Tag(name = "training", description = "Background training jobs: start, watch, cancel, resume")
 class TrainingJobController {
 
 	private static final String PROBLEM = "application/problem+json";
@@ -114,6 +114,21 @@ class TrainingJobController {
 			content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
 	ResponseEntity<TrainingJobView> cancel(@PathVariable String id) {
 		return ResponseEntity.accepted().body(this.service.cancel(id));
+	}
+
+	@PostMapping("/{id}/resume")
+	@Operation(summary = "Continue a failed or cancelled job from its newest checkpoint",
+			description = "Queues the job again; it goes on from the epoch and batch of its checkpoint, "
+					+ "with the same data order, augmentation and optimizer state.")
+	@ApiResponse(responseCode = "202", description = "Queued again")
+	@ApiResponse(responseCode = "404", description = "No such job",
+			content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "409", description = "The job succeeded, has not ended, or has no checkpoint",
+			content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "503", description = "The queue is full or the service is shutting down",
+			content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+	ResponseEntity<TrainingJobView> resume(@PathVariable String id) {
+		return ResponseEntity.accepted().body(this.service.resume(id));
 	}
 
 }

@@ -2,6 +2,7 @@ package io.cnnservice.training;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,8 +21,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * Streams jobs to clients as server-sent events: a {@code job} event with the whole job
  * first, then a {@code progress} event whenever progress has moved (at most once per
- * {@code cnn.training.event-interval}), an {@code epoch} event per finished epoch, and a
- * last {@code finished} event with the whole job, after which the stream ends.
+ * {@code cnn.training.event-interval}), an {@code epoch} event per finished epoch, a
+ * {@code resumed} event when the job continues from a checkpoint, and a last
+ * {@code finished} event with the whole job, after which the stream ends.
  * <p>
  * Why: on a small machine every poll lands between the training threads and slows the job
  * a little; a stream costs one connection and a few writes from one thread that runs only
@@ -141,8 +143,15 @@ class TrainingJobEvents implements SmartLifecycle {
 					send(s, "job", job);
 				}
 				s.greeted = true;
+				s.resumedFrom = resumedFrom(job);
 			}
 			else {
+				if (!Objects.equals(resumedFrom(job), s.resumedFrom)) {
+					// the history may have gone back to the checkpoint's
+					send(s, "resumed", job.recovery());
+					s.resumedFrom = resumedFrom(job);
+					s.epochsSent = Math.min(s.epochsSent, history.size());
+				}
 				for (int i = s.epochsSent; i < history.size(); i++) {
 					send(s, "epoch", history.get(i));
 				}
@@ -166,6 +175,10 @@ class TrainingJobEvents implements SmartLifecycle {
 			s.done = true;
 			remove(s);
 		}
+	}
+
+	private static Recovery.Position resumedFrom(TrainingJobView job) {
+		return (job.recovery() != null) ? job.recovery().resumedFrom() : null;
 	}
 
 	private static void send(Subscription s, String name, Object data) throws IOException {
@@ -214,6 +227,9 @@ class TrainingJobEvents implements SmartLifecycle {
 		Progress progress;
 
 		int epochsSent;
+
+		/** Where the job last resumed, as this stream has told. */
+		Recovery.Position resumedFrom;
 
 		Subscription(String id, SseEmitter emitter) {
 			this.id = id;

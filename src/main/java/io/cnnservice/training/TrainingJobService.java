@@ -3,7 +3,9 @@ package io.cnnservice.training;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,7 +25,6 @@ import io.cnnservice.datasets.DatasetInfo;
 import io.cnnservice.datasets.DatasetNotFoundException;
 import io.cnnservice.datasets.InputSpec;
 import io.cnnservice.engine.EngineWork;
-import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,10 @@ import org.springframework.stereotype.Service;
 
 /**
  * Accepts training jobs, runs them on a bounded executor, and keeps their records (in
- * memory and under the model store, so they survive a restart).
+ * memory and under the model store). Jobs outlive the process: each queued or running job
+ * holds a lease in the store, an interrupted one resumes from its checkpoint when a
+ * process (this one restarted, or another sharing the store) takes it up, and a shutdown
+ * checkpoints the running job and leaves it queued.
  */
 @Service
 public class TrainingJobService {
@@ -48,19 +52,32 @@ public class TrainingJobService {
 
 	private final JobRepository repository;
 
+	private final DurabilityProperties durability;
+
+	private final JobLeases leases;
+
+	private final CheckpointStore checkpoints;
+
 	private final ThreadPoolExecutor executor;
 
 	private final Map<String, TrainingJob> jobs = new ConcurrentHashMap<>();
 
-	private volatile boolean shuttingDown;
+	/** Jobs whose lease another process took while this one ran them. */
+	private final Set<String> lost = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean draining;
 
 	TrainingJobService(TrainingProperties properties, ArchitectureCatalog architectures, DatasetCatalog datasets,
-			TrainingRunner runner, JobRepository repository) {
+			TrainingRunner runner, JobRepository repository, DurabilityProperties durability, JobLeases leases,
+			CheckpointStore checkpoints) {
 		this.properties = properties;
 		this.architectures = architectures;
 		this.datasets = datasets;
 		this.runner = runner;
 		this.repository = repository;
+		this.durability = durability;
+		this.leases = leases;
+		this.checkpoints = checkpoints;
 		AtomicInteger threads = new AtomicInteger();
 		// Training threads exit when idle, so that their OpenMP teams do not outlive
 		// the job and make every other thread's workers sleep (see EngineWork).
@@ -74,22 +91,80 @@ public class TrainingJobService {
 					return t;
 				});
 		this.executor.allowCoreThreadTimeOut(true);
-		recover();
 	}
 
 	/**
-	 * Jobs that were queued or running when the process died are failed, with the reason.
+	 * Takes up every job in the store that is queued or running and that no live process
+	 * owns: at start-up, the jobs this process or a crashed one left, and later those of
+	 * a replica that stopped renewing its leases. A job that had started is counted as
+	 * restarted and resumes from its checkpoint; one restarted too often without
+	 * finishing an epoch fails instead. Finished jobs, and those another process runs,
+	 * are only listed.
 	 */
-	private void recover() {
+	void adoptOrphans() {
 		for (TrainingJobView view : this.repository.loadAll()) {
-			TrainingJob job = TrainingJob.restore(view);
-			if (!view.status().isFinished()) {
-				job.finish(JobStatus.FAILED, "the service stopped while this job was "
-						+ view.status().name().toLowerCase() + "; it was not resumed (resubmit it to train again)");
-				this.repository.save(job);
-				log.info("Marked interrupted training job {} as failed", job.id());
+			String id = view.id();
+			if (this.leases.holds(id)) {
+				continue;
 			}
-			this.jobs.put(job.id(), job);
+			if (view.status().isFinished() || this.leases.heldElsewhere(id) || this.draining) {
+				this.jobs.putIfAbsent(id, TrainingJob.restore(view));
+				continue;
+			}
+			if (!this.leases.acquire(id)) {
+				this.jobs.putIfAbsent(id, TrainingJob.restore(view));
+				continue;
+			}
+			TrainingJob job = TrainingJob.restore(view);
+			if (view.startedAt() != null) {
+				job.requeue("resuming after the service stopped while this job was "
+						+ view.status().name().toLowerCase(Locale.ROOT), false);
+			}
+			this.jobs.put(id, job);
+			if (job.recovery().resumesWithoutProgress() > this.durability.maxRestarts()) {
+				job.finish(JobStatus.FAILED,
+						"restarted " + job.recovery().resumesWithoutProgress()
+								+ " times in a row without finishing an epoch (cnn.training.max-restarts is "
+								+ this.durability.maxRestarts() + "); resume it by request once the cause is fixed");
+				this.repository.save(job);
+				this.leases.release(id);
+				log.warn("Training job {} failed: {}", id, job.view().error());
+				continue;
+			}
+			this.repository.save(job);
+			if (!enqueue(job)) {
+				// the queue is full: leave it queued in the store for a later look
+				this.leases.release(id);
+				continue;
+			}
+			log.info("Training job {} queued again ({} restarts)", id, job.recovery().restarts());
+		}
+	}
+
+	/**
+	 * Renews this process's leases, gives up jobs whose lease another process took, and
+	 * adopts orphans. Called every {@link DurabilityProperties#heartbeat()}.
+	 */
+	void heartbeat() {
+		for (String id : this.leases.renew()) {
+			TrainingJob job = this.jobs.get(id);
+			if (job != null && !job.status().isFinished()) {
+				this.lost.add(id);
+				job.requestInterrupt("another process took this job over");
+				log.error("Lost the lease of training job {} to another process; stopping it here", id);
+			}
+		}
+		adoptOrphans();
+	}
+
+	/** Runs the job when a worker is free; false when the queue is full. */
+	private boolean enqueue(TrainingJob job) {
+		try {
+			this.executor.execute(() -> execute(job));
+			return true;
+		}
+		catch (RejectedExecutionException ex) {
+			return false;
 		}
 	}
 
@@ -100,6 +175,9 @@ public class TrainingJobService {
 	 * @throws TrainingQueueFullException when the queue is full
 	 */
 	public TrainingJobView submit(TrainingRequest request) {
+		if (this.draining) {
+			throw TrainingQueueFullException.draining(this.properties.retryAfterSeconds());
+		}
 		Architecture architecture;
 		try {
 			architecture = this.architectures.get(request.architecture());
@@ -145,33 +223,37 @@ public class TrainingJobService {
 		TrainingRequest resolved = request.withDefaults(ThreadLocalRandom.current().nextLong(0, 1L << 31));
 		TrainingJob job = new TrainingJob(UUID.randomUUID().toString().replace("-", "").substring(0, 12), resolved,
 				Instant.now());
+		this.leases.acquire(job.id());
 		this.jobs.put(job.id(), job);
-		try {
-			this.executor.execute(() -> execute(job));
-		}
-		catch (RejectedExecutionException ex) {
+		this.repository.save(job);
+		if (!enqueue(job)) {
 			this.jobs.remove(job.id());
+			this.repository.delete(job.id());
+			this.leases.release(job.id());
 			throw TrainingQueueFullException.withCapacity(this.executor.getActiveCount(),
 					this.executor.getQueue().size(), this.properties.retryAfterSeconds());
 		}
-		this.repository.save(job);
 		return job.view();
 	}
 
 	private void execute(TrainingJob job) {
+		if (this.draining || !this.leases.holds(job.id())) {
+			return;
+		}
 		if (!job.start()) {
+			this.leases.release(job.id());
 			return;
 		}
 		this.repository.save(job);
 		log.info("Training job {} started: {}", job.id(), job.request());
 		try {
-			int version = this.runner.run(job, this.repository::save);
+			int version = this.runner.run(job, this::save);
 			job.succeed(version);
 			log.info("Training job {} succeeded: model {} version {}", job.id(), job.request().modelName(), version);
 		}
-		catch (TrainingRunner.Cancelled ex) {
-			if (this.shuttingDown) {
-				job.finish(JobStatus.FAILED, "the service shut down while this job was running");
+		catch (StopCheck.Stopped ex) {
+			if (ex.interrupted()) {
+				job.interrupted(job.interruptNote());
 			}
 			else {
 				job.finish(JobStatus.CANCELLED, "cancelled by request");
@@ -184,6 +266,14 @@ public class TrainingJobService {
 			job.finish(JobStatus.FAILED, message);
 		}
 		finally {
+			save(job);
+			this.leases.release(job.id());
+		}
+	}
+
+	/** Saves the job's record, unless another process has taken the job over. */
+	private void save(TrainingJob job) {
+		if (!this.lost.contains(job.id())) {
 			this.repository.save(job);
 		}
 	}
@@ -219,6 +309,42 @@ public class TrainingJobService {
 		return job.view();
 	}
 
+	/**
+	 * Continues a failed or cancelled job from its newest checkpoint.
+	 * @throws JobNotResumableException when it succeeded, has not ended, or has no
+	 * checkpoint
+	 */
+	public TrainingJobView resume(String id) {
+		TrainingJob job = find(id);
+		JobStatus status = job.status();
+		if (status == JobStatus.SUCCEEDED) {
+			throw JobNotResumableException.because(id, "it succeeded");
+		}
+		if (!status.isFinished()) {
+			throw JobNotResumableException.because(id, "it is " + status.name().toLowerCase(Locale.ROOT));
+		}
+		if (!this.checkpoints.exists(id)) {
+			throw JobNotResumableException.because(id,
+					"it has no checkpoint (it stopped before the first one was written)");
+		}
+		if (this.draining) {
+			throw TrainingQueueFullException.draining(this.properties.retryAfterSeconds());
+		}
+		if (!this.leases.acquire(id)) {
+			throw JobNotResumableException.because(id, "another process holds it");
+		}
+		job.requeue("resumed by request", true);
+		this.repository.save(job);
+		if (!enqueue(job)) {
+			job.finish(status, job.view().error());
+			this.leases.release(id);
+			throw TrainingQueueFullException.withCapacity(this.executor.getActiveCount(),
+					this.executor.getQueue().size(), this.properties.retryAfterSeconds());
+		}
+		log.info("Training job {} resumed by request", id);
+		return job.view();
+	}
+
 	private TrainingJob find(String id) {
 		TrainingJob job = this.jobs.get(id);
 		if (job == null) {
@@ -227,23 +353,47 @@ public class TrainingJobService {
 		return job;
 	}
 
-	/** Stops running jobs at their next batch and records why. */
-	@PreDestroy
-	void shutdown() throws InterruptedException {
-		this.shuttingDown = true;
-		this.jobs.values().forEach(job -> {
-			if (job.status() == JobStatus.RUNNING) {
-				job.requestCancel();
-			}
-			else if (job.status() == JobStatus.QUEUED) {
-				job.finish(JobStatus.FAILED, "the service shut down before this job started");
-				this.repository.save(job);
-			}
-		});
+	/**
+	 * Stops taking jobs, has the running ones checkpoint at their next batch and stay
+	 * queued, leaves the queued ones queued, and gives up every lease, so that the next
+	 * process on the store resumes them. Waits at most the drain timeout.
+	 */
+	void drain() throws InterruptedException {
+		long start = System.nanoTime();
+		this.draining = true;
+		String note = "interrupted by shutdown; resumes on the next start";
+		List<TrainingJob> running = this.jobs.values().stream().filter(j -> j.status() == JobStatus.RUNNING).toList();
+		running.forEach(job -> job.requestInterrupt(note));
 		this.executor.shutdown();
-		if (!this.executor.awaitTermination(60, TimeUnit.SECONDS)) {
+		boolean stopped = this.executor.awaitTermination(this.durability.drainTimeout().toMillis(),
+				TimeUnit.MILLISECONDS);
+		if (!stopped) {
 			this.executor.shutdownNow();
 		}
+		for (TrainingJob job : this.jobs.values()) {
+			if (this.leases.holds(job.id())) {
+				if (job.status() == JobStatus.RUNNING) {
+					// did not reach a batch boundary in time: its newest checkpoint
+					// stands
+					job.interrupted(note);
+				}
+				this.repository.save(job);
+				this.leases.release(job.id());
+			}
+		}
+		String checkpoints = running.stream()
+			.map(j -> j.id() + " at " + positionOf(j.recovery().checkpoint()))
+			.collect(java.util.stream.Collectors.joining(", "));
+		log.info("Drained training in {} ms{}{}", (System.nanoTime() - start) / 1_000_000,
+				running.isEmpty() ? "" : ": checkpointed ", checkpoints);
+	}
+
+	private static String positionOf(Recovery.Position p) {
+		return (p != null) ? "epoch " + p.epoch() + ", batch " + p.batch() : "no checkpoint";
+	}
+
+	boolean isDraining() {
+		return this.draining;
 	}
 
 }

@@ -19,9 +19,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param createdAt when it was submitted
  * @param startedAt when it started running
  * @param finishedAt when it ended
+ * @param recovery restarts, where it resumed, its newest checkpoint
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainingJobView(String id, JobStatus status, TrainingRequest request, Progress progress,
 		List<EpochResult> history, String modelName, Integer modelVersion, String error, Instant createdAt,
-		Instant startedAt, Instant finishedAt) {
+		Instant startedAt, Instant finishedAt, Recovery recovery) {
 }

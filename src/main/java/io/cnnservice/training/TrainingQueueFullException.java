@@ -1,6 +1,8 @@
 package io.cnnservice.training;
 
-/** Every worker is busy and the waiting queue is full. */
+/**
+ * Every worker is busy and the waiting queue is full, or the service is shutting down.
+ */
 public class TrainingQueueFullException extends RuntimeException {
 
 	private final int retryAfterSeconds;
@@ -13,6 +15,12 @@ public class TrainingQueueFullException extends RuntimeException {
 	public static TrainingQueueFullException withCapacity(int running, int queued, int retryAfterSeconds) {
 		return new TrainingQueueFullException(
 				"The training queue is full (" + running + " running, " + queued + " waiting); try again later",
+				retryAfterSeconds);
+	}
+
+	public static TrainingQueueFullException draining(int retryAfterSeconds) {
+		return new TrainingQueueFullException(
+				"The service is shutting down and takes no new jobs; submit again shortly, to another replica or to this one once it is back",
 				retryAfterSeconds);
 	}
 

@@ -17,6 +17,7 @@ import io.cnnservice.inference.PoolSaturatedException;
 import io.cnnservice.models.ModelNotFoundException;
 import io.cnnservice.training.InvalidTrainingRequestException;
 import io.cnnservice.training.JobAlreadyFinishedException;
+import io.cnnservice.training.JobNotResumableException;
 import io.cnnservice.training.TrainingJobNotFoundException;
 import io.cnnservice.training.TrainingQueueFullException;
 import org.apache.tomcat.util.http.fileupload.impl.FileCountLimitExceededException;
@@ -87,8 +88,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 				: problem(HttpStatus.CONFLICT, "not-downloadable", "Cannot be downloaded", ex.getMessage());
 	}
 
-	@ExceptionHandler(JobAlreadyFinishedException.class)
-	ProblemDetail conflict(JobAlreadyFinishedException ex) {
+	@ExceptionHandler({ JobAlreadyFinishedException.class, JobNotResumableException.class })
+	ProblemDetail conflict(RuntimeException ex) {
 		return problem(HttpStatus.CONFLICT, "conflict", "Conflict", ex.getMessage());
 	}
 

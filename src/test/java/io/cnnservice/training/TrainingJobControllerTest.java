@@ -35,7 +35,7 @@ class TrainingJobControllerTest {
 		TrainingRequest request = TestRequests.parse("""
 				{"architecture": "lenet", "dataset": "mnist"}""").withDefaults(42);
 		return new TrainingJobView(id, JobStatus.QUEUED, request, Progress.queued(1), List.of(), "lenet-mnist", null,
-				null, Instant.now(), null, null);
+				null, Instant.now(), null, null, null);
 	}
 
 	private MockMvcTester.MockMvcRequestBuilder post(String body) {

@@ -26,7 +26,7 @@ class TrainingJobEventsScheduleTest {
 				{"architecture": "lenet", "dataset": "mnist"}""").withDefaults(42);
 		Progress progress = new Progress("training", 1, 1, batch, 938, batch / 9.38, 1000, 1, 1.0, 0.5, 0.5);
 		return new TrainingJobView(id, JobStatus.RUNNING, request, progress, List.of(), "lenet-mnist", null, null,
-				Instant.now(), Instant.now(), null);
+				Instant.now(), Instant.now(), null, null);
 	}
 
 	@Test

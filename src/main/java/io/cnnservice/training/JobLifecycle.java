@@ -1,0 +1,76 @@
+package io.cnnservice.training;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Starts and stops the durable side of training with the application: at start-up it
+ * takes up the jobs the store holds and starts the lease heartbeat; at shutdown, before
+ * the web server stops, it drains the running job into a checkpoint.
+ */
+@Component
+class JobLifecycle implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(JobLifecycle.class);
+
+	private final TrainingJobService jobs;
+
+	private final DurabilityProperties properties;
+
+	private ScheduledExecutorService heartbeat;
+
+	private volatile boolean running;
+
+	JobLifecycle(TrainingJobService jobs, DurabilityProperties properties) {
+		this.jobs = jobs;
+		this.properties = properties;
+	}
+
+	@Override
+	public void start() {
+		this.jobs.adoptOrphans();
+		this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+			Thread t = new Thread(r, "job-leases");
+			t.setDaemon(true);
+			return t;
+		});
+		long every = this.properties.heartbeat().toMillis();
+		this.heartbeat.scheduleWithFixedDelay(() -> {
+			try {
+				this.jobs.heartbeat();
+			}
+			catch (RuntimeException ex) {
+				// one bad look at the store must not end the heartbeat
+				log.warn("Job lease heartbeat failed", ex);
+			}
+		}, every, every, TimeUnit.MILLISECONDS);
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		if (this.heartbeat != null) {
+			this.heartbeat.shutdownNow();
+		}
+		try {
+			this.jobs.drain();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+}

@@ -1,0 +1,183 @@
+package io.cnnservice.training;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Where a job's training loop is between two batches: the epoch and batch, this epoch's
+ * data order, the random sources, the running totals, the time spent and the history.
+ * With the parameters and the optimizer's state, it is what a checkpoint holds.
+ */
+final class LoopState {
+
+	/** The current epoch, from 1; past the last once training is over. */
+	int epoch = 1;
+
+	/** Batches done in the current epoch. */
+	int batch;
+
+	/** This epoch's order of the training images. */
+	final int[] order;
+
+	/** Draws each epoch's shuffle. */
+	final JobRandom shuffle;
+
+	/** Draws the augmentation of every image. */
+	final JobRandom augment;
+
+	/** Training images seen in the current epoch. */
+	int seen;
+
+	/** The current epoch's running totals, while it runs. */
+	EpochTotals totals;
+
+	/** Totals read from a checkpoint, until the epoch's totals take them over. */
+	private double lossBase;
+
+	private long correctBase;
+
+	/** Training time of the current epoch before this process took it up. */
+	long epochNanosBefore;
+
+	/** When this process started or took up the current epoch. */
+	long epochStart;
+
+	/** Training time of the finished epochs. */
+	long trainingNanos;
+
+	/** Wall time of each batch of the current epoch. */
+	final long[] batchNanos;
+
+	/** When the last batch ended. */
+	long lastBatchEnd;
+
+	/** Images in the last batch. */
+	int lastBatchImages;
+
+	/** Whether the epoch's training is over (it is being evaluated). */
+	private boolean paused;
+
+	/** One row per finished epoch. */
+	final List<EpochResult> history;
+
+	LoopState(int images, int batches, long seed) {
+		this.order = IntStream.range(0, images).toArray();
+		this.shuffle = new JobRandom(seed);
+		this.augment = new JobRandom(seed * 31 + 17);
+		this.batchNanos = new long[batches];
+		this.history = new ArrayList<>();
+	}
+
+	/** A state read from a checkpoint. */
+	LoopState(Saved saved, int batches) {
+		this.epoch = saved.epoch();
+		this.batch = saved.batch();
+		this.order = saved.order();
+		this.shuffle = JobRandom.restore(saved.shuffleState());
+		this.augment = JobRandom.restore(saved.augmentState());
+		this.seen = saved.seen();
+		this.lossBase = saved.lossSum();
+		this.correctBase = saved.correct();
+		this.epochNanosBefore = saved.epochNanos();
+		this.trainingNanos = saved.trainingNanos();
+		this.batchNanos = Arrays.copyOf(saved.batchNanos(), batches);
+		this.history = new ArrayList<>(saved.history());
+	}
+
+	/**
+	 * The scalar and array parts of a state, as a checkpoint stores them.
+	 *
+	 * @param epoch current epoch
+	 * @param batch batches done in it
+	 * @param order this epoch's data order
+	 * @param shuffleState the shuffle's random state
+	 * @param augmentState the augmentation's random state
+	 * @param seen images seen in the epoch
+	 * @param lossSum sum of per-image losses in the epoch
+	 * @param correct correct predictions in the epoch
+	 * @param epochNanos training time spent in the epoch
+	 * @param trainingNanos training time of the finished epochs
+	 * @param batchNanos wall time of each batch done in the epoch
+	 * @param history finished epochs
+	 */
+	record Saved(int epoch, int batch, int[] order, long shuffleState, long augmentState, int seen, double lossSum,
+			long correct, long epochNanos, long trainingNanos, long[] batchNanos, List<EpochResult> history) {
+	}
+
+	/** The state as of now, for a checkpoint; reads the totals first. */
+	Saved save(long now) {
+		if (this.totals != null) {
+			this.totals.read();
+		}
+		return new Saved(this.epoch, this.batch, this.order.clone(), this.shuffle.state(), this.augment.state(),
+				this.seen, lossSum(), correct(), epochNanos(now), this.trainingNanos,
+				Arrays.copyOf(this.batchNanos, this.batch), List.copyOf(this.history));
+	}
+
+	/**
+	 * The epoch starts, or resumes, in this process now, summing into these totals; a
+	 * resumed epoch's totals go on from where the checkpoint's stopped, so the sums are
+	 * the very same additions as without the interruption.
+	 */
+	void startEpoch(EpochTotals epochTotals, long now) {
+		epochTotals.restore(this.lossBase, this.correctBase);
+		this.lossBase = 0;
+		this.correctBase = 0;
+		this.totals = epochTotals;
+		this.epochStart = now;
+		this.lastBatchEnd = now;
+		this.paused = false;
+	}
+
+	/** The epoch's batches are done: its training time stops here. */
+	void pause(long now) {
+		this.epochNanosBefore = epochNanos(now);
+		this.paused = true;
+	}
+
+	/** A batch of {@code images} has been trained. */
+	void batchDone(int images, long now) {
+		this.batchNanos[this.batch] = now - this.lastBatchEnd;
+		this.lastBatchEnd = now;
+		this.batch++;
+		this.seen += images;
+		this.lastBatchImages = images;
+	}
+
+	/** Moves on to the next epoch once this one's result is in the history. */
+	void nextEpoch(long epochNanos) {
+		this.trainingNanos += epochNanos;
+		this.epoch++;
+		this.batch = 0;
+		this.seen = 0;
+		this.lossBase = 0;
+		this.correctBase = 0;
+		this.epochNanosBefore = 0;
+		this.totals = null;
+		this.paused = false;
+		Arrays.fill(this.batchNanos, 0);
+	}
+
+	/** Training time of the current epoch so far. */
+	long epochNanos(long now) {
+		return this.paused ? this.epochNanosBefore : this.epochNanosBefore + (now - this.epochStart);
+	}
+
+	/** Sum of per-image losses in the epoch, as of the totals' last read. */
+	double lossSum() {
+		return (this.totals != null) ? this.totals.lossSum() : this.lossBase;
+	}
+
+	/** Correct predictions in the epoch, as of the totals' last read. */
+	long correct() {
+		return (this.totals != null) ? this.totals.correct() : this.correctBase;
+	}
+
+	/** The median batch time of the current epoch's batches. */
+	double medianBatchMillis() {
+		return EpochResult.medianMillis(Arrays.copyOf(this.batchNanos, this.batch));
+	}
+
+}
