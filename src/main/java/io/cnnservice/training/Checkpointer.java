@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import ai.djl.nn.Block;
-import io.cnnservice.metrics.TrainingMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +28,8 @@ final class Checkpointer implements LoopListener {
 
 	private final Map<String, String> names;
 
-	private final TrainingMetrics metrics;
+	/** Told how long each checkpoint took (the metrics). */
+	private final Consumer<Duration> written;
 
 	/** Nanoseconds between mid-epoch checkpoints; 0 for none. */
 	private final long interval;
@@ -37,16 +38,17 @@ final class Checkpointer implements LoopListener {
 
 	/**
 	 * @param names the block's parameter names by id
+	 * @param written told how long each checkpoint took
 	 * @param interval time between mid-epoch checkpoints; zero for none
 	 */
 	Checkpointer(TrainingJob job, CheckpointStore store, Block block, JobOptimizer optimizer, Map<String, String> names,
-			TrainingMetrics metrics, Duration interval) {
+			Consumer<Duration> written, Duration interval) {
 		this.job = job;
 		this.store = store;
 		this.block = block;
 		this.optimizer = optimizer;
 		this.names = names;
-		this.metrics = metrics;
+		this.written = written;
 		this.interval = interval.toNanos();
 		this.last = System.nanoTime();
 	}
@@ -73,7 +75,7 @@ final class Checkpointer implements LoopListener {
 		try {
 			CheckpointStore.Written written = this.store.write(this.job.id(), saved, this.block, this.optimizer,
 					this.names);
-			this.metrics.checkpointWritten(Duration.ofNanos((long) (written.seconds() * 1e9)));
+			this.written.accept(Duration.ofNanos((long) (written.seconds() * 1e9)));
 			this.job.checkpointed(new Recovery.Position(saved.epoch(), saved.batch(), Instant.now()));
 			log.debug("Job {} checkpointed at epoch {}, batch {}: {} bytes in {} s", this.job.id(), saved.epoch(),
 					saved.batch(), written.bytes(), written.seconds());

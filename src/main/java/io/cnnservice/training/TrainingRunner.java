@@ -151,7 +151,7 @@ class TrainingRunner {
 						TrainingRequest.Augment.NONE, evalBatch);
 				StopCheck stop = new StopCheck(job);
 				Checkpointer checkpointer = new Checkpointer(job, this.checkpoints, block, optimizer, names(block),
-						this.metrics, this.durability.checkpointInterval());
+						this.metrics::checkpointWritten, this.durability.checkpointInterval());
 				List<LoopListener> listeners = List.of(stop, new DivergenceCheck(batches, req.learningRate()),
 						new ProgressReporter(job, batches, System.nanoTime(),
 								state.trainingNanos + state.epochNanosBefore),

@@ -73,7 +73,9 @@ class MetricsExpositionTest {
 		assertThat(names(exposition)).contains("cnn_training_images_total", "cnn_training_jobs",
 				"cnn_inference_seconds_bucket", "cnn_inference_seconds_count", "cnn_inference_seconds_sum",
 				"cnn_inference_images_total", "cnn_predictor_pool_active", "cnn_predictor_pool_size", "cnn_engine_info",
-				"cnn_gpu_count", "process_resident_memory_bytes");
+				"cnn_gpu_count", "process_resident_memory_bytes", "cnn_training_checkpoints_total",
+				"cnn_training_checkpoint_seconds_bucket", "cnn_training_checkpoint_seconds_count",
+				"cnn_training_checkpoint_seconds_sum", "cnn_training_resumes_total");
 		assertThat(exposition).contains("cnn_training_jobs{application=\"cnn-service\",status=\"failed\"} 0");
 		assertThat(exposition).contains("cnn_gpu_count{application=\"cnn-service\"} 0");
 		assertThat(exposition).containsPattern(
@@ -82,6 +84,10 @@ class MetricsExpositionTest {
 				"cnn_inference_seconds_bucket{application=\"cnn-service\",model=\"lenet-mnist\",outcome=\"success\",le=\"0.001\"} 0");
 		assertThat(exposition).contains(
 				"cnn_training_images_total{application=\"cnn-service\",architecture=\"lenet\",dataset=\"mnist\"} 0");
+		// every architecture in the catalogue, the newest included
+		assertThat(exposition).contains(
+				"cnn_training_images_total{application=\"cnn-service\",architecture=\"resnet9\",dataset=\"cifar10\"} 0");
+		assertThat(exposition).contains("cnn_training_resumes_total{application=\"cnn-service\"} 0");
 	}
 
 	@Test

@@ -173,6 +173,108 @@ class TrainingJobEventsTest {
 	}
 
 	@Test
+	void aResumedJobsStreamSaysWhereItResumedAndGoesOnFromThere() throws Exception {
+		String id = submit("""
+				{"architecture": "lenet", "dataset": "mnist", "epochs": 2, "batchSize": 32, "trainLimit": 1920,
+				 "testLimit": 100, "seed": 5, "modelName": "events-resumed"}""");
+		waitFor(id, j -> j.get("progress").get("epoch").asInt() == 2 && j.get("progress").get("batch").asInt() > 0);
+		cancel(id);
+		JsonNode cancelled = waitFor(id, j -> j.get("status").asString().equals("CANCELLED"));
+		JsonNode checkpoint = cancelled.get("recovery").get("checkpoint");
+		// a job in the one worker keeps the resumed one queued while the stream opens
+		String blocker = submit("""
+				{"architecture": "lenet", "dataset": "mnist", "epochs": 50, "testLimit": 100,
+				 "modelName": "events-blocker"}""");
+		waitFor(blocker, j -> j.get("status").asString().equals("RUNNING"));
+		HttpResponse<String> resumed = this.http
+			.send(HttpRequest.newBuilder(uri("/api/v1/training-jobs/" + id + "/resume"))
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(202);
+
+		List<Event> events = new ArrayList<>();
+		try (Stream<String> lines = stream(id).body()) {
+			Iterator<String> it = lines.iterator();
+			read(it, events, 1);
+			assertThat(events.get(0).data().get("status").asString()).isEqualTo("QUEUED");
+			cancel(blocker);
+			read(it, events, Integer.MAX_VALUE);
+		}
+		List<String> names = events.stream().map(Event::name).toList();
+		assertThat(names).contains("resumed").endsWith("finished");
+		JsonNode from = events.get(names.indexOf("resumed")).data().get("resumedFrom");
+		assertThat(from.get("epoch").asInt()).isEqualTo(2);
+		assertThat(from.get("batch").asInt()).isEqualTo(checkpoint.get("batch").asInt());
+		assertThat(events.stream().filter(e -> e.name().equals("epoch")).map(e -> e.data().get("epoch").asInt()))
+			.as("epoch 1 was in the checkpoint; only epoch 2 ends after the resume")
+			.containsExactly(2);
+		assertThat(events.get(events.size() - 1).data().get("history")).hasSize(2);
+	}
+
+	@Test
+	void aDrainingServiceCheckpointsItsJobKeepsItQueuedAndRefusesNewOnesWithRetryAfter() throws Exception {
+		Path store = TestStores.empty("cnn-store-drain");
+		ConfigurableApplicationContext service = new SpringApplicationBuilder(Application.class).run("--server.port=0",
+				"--server.address=127.0.0.1", "--cnn.datasets.root=" + TestDatasets.root(),
+				"--cnn.datasets.download=false", "--cnn.model-store.root=" + store);
+		try {
+			String base = "http://127.0.0.1:" + ((WebServerApplicationContext) service).getWebServer().getPort();
+			HttpResponse<String> submitted = post(base + "/api/v1/training-jobs", """
+					{"architecture": "lenet", "dataset": "mnist", "epochs": 50, "testLimit": 100,
+					 "modelName": "drained"}""");
+			String id = this.json.readTree(submitted.body()).get("id").asString();
+			TrainingJobService jobs = service.getBean(TrainingJobService.class);
+			long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+			while (jobs.get(id).progress().batch() == 0 && System.nanoTime() < deadline) {
+				Thread.sleep(20);
+			}
+			jobs.drain();
+
+			HttpResponse<String> refused = post(base + "/api/v1/training-jobs", """
+					{"architecture": "lenet", "dataset": "mnist"}""");
+			assertThat(refused.statusCode()).isEqualTo(503);
+			assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+			assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+			assertThat(this.json.readTree(refused.body()).get("detail").asString()).contains("shutting down");
+			TrainingJobView drained = jobs.get(id);
+			assertThat(drained.status()).isEqualTo(JobStatus.QUEUED);
+			assertThat(drained.error()).isEqualTo("interrupted by shutdown; resumes on the next start");
+			assertThat(drained.recovery().checkpoint().batch()).isPositive();
+			assertThat(java.nio.file.Files.readString(store.resolve(".jobs").resolve(id + ".json")))
+				.contains("\"QUEUED\"");
+			assertThat(store.resolve(".jobs").resolve(id + ".lease")).doesNotExist();
+		}
+		finally {
+			service.close();
+			FileSystemUtils.deleteRecursively(store);
+		}
+	}
+
+	private HttpResponse<String> post(String url, String body) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(URI.create(url))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private void cancel(String id) throws Exception {
+		this.http.send(HttpRequest.newBuilder(uri("/api/v1/training-jobs/" + id + "/cancel"))
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build(), HttpResponse.BodyHandlers.discarding());
+	}
+
+	private JsonNode waitFor(String id, java.util.function.Predicate<JsonNode> condition) throws Exception {
+		long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+		JsonNode job = get("/api/v1/training-jobs/" + id);
+		while (!condition.test(job)) {
+			assertThat(System.nanoTime()).as("waiting for job " + id + ": " + job).isLessThan(deadline);
+			Thread.sleep(20);
+			job = get("/api/v1/training-jobs/" + id);
+		}
+		return job;
+	}
+
+	@Test
 	void anUnknownJobIsAProblemEvenToAClientThatWantsAStream() throws Exception {
 		HttpResponse<String> response = this.http
 			.send(HttpRequest.newBuilder(uri("/api/v1/training-jobs/nosuchjob/events"))
