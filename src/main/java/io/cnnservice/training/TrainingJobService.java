@@ -107,12 +107,9 @@ public class TrainingJobService {
 			if (this.leases.holds(id)) {
 				continue;
 			}
-			if (view.status().isFinished() || this.leases.heldElsewhere(id) || this.draining) {
-				this.jobs.putIfAbsent(id, TrainingJob.restore(view));
-				continue;
-			}
-			if (!this.leases.acquire(id)) {
-				this.jobs.putIfAbsent(id, TrainingJob.restore(view));
+			if (view.status().isFinished() || this.leases.heldElsewhere(id) || this.draining
+					|| !this.leases.acquire(id)) {
+				remember(view);
 				continue;
 			}
 			TrainingJob job = TrainingJob.restore(view);
@@ -138,6 +135,17 @@ public class TrainingJobService {
 				continue;
 			}
 			log.info("Training job {} queued again ({} restarts)", id, job.recovery().restarts());
+		}
+	}
+
+	/**
+	 * Lists a job this process does not run: one it did not know, or a newer record of
+	 * another process's job, which that process keeps up to date.
+	 */
+	private void remember(TrainingJobView view) {
+		TrainingJob known = this.jobs.get(view.id());
+		if (known == null || !known.status().isFinished()) {
+			this.jobs.put(view.id(), TrainingJob.restore(view));
 		}
 	}
 

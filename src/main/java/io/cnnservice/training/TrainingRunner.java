@@ -26,6 +26,7 @@ import io.cnnservice.datasets.LoadedDataset;
 import io.cnnservice.engine.EngineRuntime;
 import io.cnnservice.metrics.TrainingMetrics;
 import io.cnnservice.models.ModelMetadata;
+import io.cnnservice.models.ModelNotFoundException;
 import io.cnnservice.models.ModelStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -173,7 +174,10 @@ class TrainingRunner {
 				model.setProperty("Epoch", Integer.toString(req.epochs()));
 				ModelMetadata draft = metadata(job, data, spec, options, permutation, last, params, train.count(),
 						test.count());
-				int version = this.store.register(draft, dir -> {
+				// a process that died between registering the model and recording it has
+				// registered it already
+				Optional<ModelMetadata> registered = registeredBy(job);
+				int version = registered.isPresent() ? registered.get().version() : this.store.register(draft, dir -> {
 					model.save(dir, "model");
 					return String.format("model-%04d.params", req.epochs());
 				}).version();
@@ -193,6 +197,20 @@ class TrainingRunner {
 			.optInitializer(
 					new XavierInitializer(XavierInitializer.RandomType.UNIFORM, XavierInitializer.FactorType.IN, 1f),
 					Parameter.Type.WEIGHT);
+	}
+
+	/** The version of the job's model that this job registered, if any. */
+	private Optional<ModelMetadata> registeredBy(TrainingJob job) {
+		try {
+			return this.store.get(job.request().modelName())
+				.versions()
+				.stream()
+				.filter(m -> job.id().equals(m.jobId()))
+				.findFirst();
+		}
+		catch (ModelNotFoundException ex) {
+			return Optional.empty();
+		}
 	}
 
 	/** The block's parameter names by id. */
