@@ -102,7 +102,12 @@ public class TrainingJobService {
 	 * are only listed.
 	 */
 	void adoptOrphans() {
-		for (TrainingJobView view : this.repository.loadAll()) {
+		// oldest first, so that they queue in the order they were submitted
+		List<TrainingJobView> views = this.repository.loadAll()
+			.stream()
+			.sorted(Comparator.comparing(TrainingJobView::createdAt))
+			.toList();
+		for (TrainingJobView view : views) {
 			String id = view.id();
 			if (this.leases.holds(id)) {
 				continue;
