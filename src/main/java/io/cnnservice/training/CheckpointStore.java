@@ -147,6 +147,7 @@ class CheckpointStore {
 		out.writeLong(state.trainingNanos());
 		out.writeLong(state.shuffleState());
 		out.writeLong(state.augmentState());
+		out.writeBoolean(state.orderDrawn());
 		out.writeInt(state.order().length);
 		for (int i : state.order()) {
 			out.writeInt(i);
@@ -225,6 +226,7 @@ class CheckpointStore {
 		long trainingNanos = in.readLong();
 		long shuffleState = in.readLong();
 		long augmentState = in.readLong();
+		boolean orderDrawn = in.readBoolean();
 		int[] order = new int[in.readInt()];
 		for (int i = 0; i < order.length; i++) {
 			order[i] = in.readInt();
@@ -236,8 +238,8 @@ class CheckpointStore {
 		List<EpochResult> history = this.json.readValue(readSection(in), HISTORY);
 		byte[] parameters = readSection(in);
 		byte[] optimizer = readSection(in);
-		LoopState.Saved state = new LoopState.Saved(epoch, batch, order, shuffleState, augmentState, seen, lossSum,
-				correct, epochNanos, trainingNanos, batchNanos, history);
+		LoopState.Saved state = new LoopState.Saved(epoch, batch, order, orderDrawn, shuffleState, augmentState, seen,
+				lossSum, correct, epochNanos, trainingNanos, batchNanos, history);
 		return new Checkpoint(state, parameters, optimizer, file);
 	}
 

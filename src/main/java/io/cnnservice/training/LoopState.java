@@ -21,6 +21,9 @@ final class LoopState {
 	/** This epoch's order of the training images. */
 	final int[] order;
 
+	/** Whether this epoch's order has been drawn (it is drawn before the first batch). */
+	boolean orderDrawn;
+
 	/** Draws each epoch's shuffle. */
 	final JobRandom shuffle;
 
@@ -75,6 +78,7 @@ final class LoopState {
 		this.epoch = saved.epoch();
 		this.batch = saved.batch();
 		this.order = saved.order();
+		this.orderDrawn = saved.orderDrawn();
 		this.shuffle = JobRandom.restore(saved.shuffleState());
 		this.augment = JobRandom.restore(saved.augmentState());
 		this.seen = saved.seen();
@@ -92,6 +96,7 @@ final class LoopState {
 	 * @param epoch current epoch
 	 * @param batch batches done in it
 	 * @param order this epoch's data order
+	 * @param orderDrawn whether it has been drawn for this epoch yet
 	 * @param shuffleState the shuffle's random state
 	 * @param augmentState the augmentation's random state
 	 * @param seen images seen in the epoch
@@ -102,8 +107,9 @@ final class LoopState {
 	 * @param batchNanos wall time of each batch done in the epoch
 	 * @param history finished epochs
 	 */
-	record Saved(int epoch, int batch, int[] order, long shuffleState, long augmentState, int seen, double lossSum,
-			long correct, long epochNanos, long trainingNanos, long[] batchNanos, List<EpochResult> history) {
+	record Saved(int epoch, int batch, int[] order, boolean orderDrawn, long shuffleState, long augmentState, int seen,
+			double lossSum, long correct, long epochNanos, long trainingNanos, long[] batchNanos,
+			List<EpochResult> history) {
 	}
 
 	/** The state as of now, for a checkpoint; reads the totals first. */
@@ -111,9 +117,21 @@ final class LoopState {
 		if (this.totals != null) {
 			this.totals.read();
 		}
-		return new Saved(this.epoch, this.batch, this.order.clone(), this.shuffle.state(), this.augment.state(),
-				this.seen, lossSum(), correct(), epochNanos(now), this.trainingNanos,
+		return new Saved(this.epoch, this.batch, this.order.clone(), this.orderDrawn, this.shuffle.state(),
+				this.augment.state(), this.seen, lossSum(), correct(), epochNanos(now), this.trainingNanos,
 				Arrays.copyOf(this.batchNanos, this.batch), List.copyOf(this.history));
+	}
+
+	/**
+	 * Draws this epoch's order, unless it was drawn already: a job stopped after the draw
+	 * but before its first batch must not draw again when it resumes.
+	 * @param shuffle whether the job shuffles at all
+	 */
+	void drawOrder(boolean shuffle) {
+		if (!this.orderDrawn && shuffle) {
+			BatchAssembler.shuffle(this.order, this.shuffle);
+		}
+		this.orderDrawn = true;
 	}
 
 	/**
@@ -151,6 +169,7 @@ final class LoopState {
 		this.trainingNanos += epochNanos;
 		this.epoch++;
 		this.batch = 0;
+		this.orderDrawn = false;
 		this.seen = 0;
 		this.lossBase = 0;
 		this.correctBase = 0;

@@ -73,9 +73,7 @@ final class TrainingLoop {
 		int batches = batches();
 		int images = this.data.train().count();
 		for (; s.epoch <= this.request.epochs();) {
-			if (s.batch == 0 && this.request.shuffle()) {
-				BatchAssembler.shuffle(s.order, s.shuffle);
-			}
+			s.drawOrder(this.request.shuffle());
 			// On a GPU loss and accuracy accumulate on the device and are read every few
 			// batches, since reading them each batch would sync the device per step; on
 			// the CPU they are summed on the host as each batch ends.

@@ -41,7 +41,7 @@ class CheckpointStoreTest {
 	}
 
 	private static LoopState.Saved state(int batch) {
-		return new LoopState.Saved(2, batch, new int[] { 3, 1, 2, 0 }, 12345L, 67890L, 4 * batch, 1.25 * batch,
+		return new LoopState.Saved(2, batch, new int[] { 3, 1, 2, 0 }, true, 12345L, 67890L, 4 * batch, 1.25 * batch,
 				3L * batch, 1_000_000L * batch, 3_000_000_000L, new long[] { 11, 12 }, List.of(EPOCH_1));
 	}
 
