@@ -20,6 +20,9 @@ class JobLifecycle implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(JobLifecycle.class);
 
+	/** How often the store is read for requests about this process's jobs. */
+	static final long REQUEST_POLL_MILLIS = 500;
+
 	private final TrainingJobService jobs;
 
 	private final DurabilityProperties properties;
@@ -51,6 +54,15 @@ class JobLifecycle implements SmartLifecycle {
 				log.warn("Job lease heartbeat failed", ex);
 			}
 		}, every, every, TimeUnit.MILLISECONDS);
+		// requests other processes leave (a cancel through another replica)
+		this.heartbeat.scheduleWithFixedDelay(() -> {
+			try {
+				this.jobs.pollRequests();
+			}
+			catch (RuntimeException ex) {
+				log.warn("Reading job requests failed", ex);
+			}
+		}, REQUEST_POLL_MILLIS, REQUEST_POLL_MILLIS, TimeUnit.MILLISECONDS);
 		this.running = true;
 	}
 

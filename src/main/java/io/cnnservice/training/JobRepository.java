@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import io.cnnservice.models.ModelStoreProperties;
@@ -62,6 +63,48 @@ class JobRepository {
 		}
 		catch (IOException | JacksonException ex) {
 			log.warn("Could not persist job {}: {}", view.id(), ex.getMessage());
+		}
+	}
+
+	/** The job's record as it is on disk now, if there is one. */
+	Optional<TrainingJobView> load(String id) {
+		Path file = this.dir.resolve(id + ".json");
+		try {
+			return Optional.of(this.json.readValue(Files.readAllBytes(file), TrainingJobView.class));
+		}
+		catch (java.nio.file.NoSuchFileException ex) {
+			return Optional.empty();
+		}
+		catch (IOException | JacksonException ex) {
+			log.warn("Cannot read job record {}: {}", file, ex.getMessage());
+			return Optional.empty();
+		}
+	}
+
+	/**
+	 * Leaves a request to cancel the job for the process that runs it, which may be
+	 * another one sharing the store.
+	 */
+	void requestCancel(String id) {
+		try {
+			Files.createDirectories(this.dir);
+			Files.writeString(this.dir.resolve(id + ".cancel"), "");
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException("cannot record the cancel request of job " + id, ex);
+		}
+	}
+
+	boolean cancelRequested(String id) {
+		return Files.exists(this.dir.resolve(id + ".cancel"));
+	}
+
+	void clearCancelRequest(String id) {
+		try {
+			Files.deleteIfExists(this.dir.resolve(id + ".cancel"));
+		}
+		catch (IOException ex) {
+			log.warn("Could not remove the cancel request of job {}: {}", id, ex.getMessage());
 		}
 	}
 

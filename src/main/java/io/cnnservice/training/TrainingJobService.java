@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -118,6 +119,14 @@ public class TrainingJobService {
 				continue;
 			}
 			TrainingJob job = TrainingJob.restore(view);
+			if (this.repository.cancelRequested(id)) {
+				job.finish(JobStatus.CANCELLED, "cancelled by request");
+				this.jobs.put(id, job);
+				this.repository.save(job);
+				this.repository.clearCancelRequest(id);
+				this.leases.release(id);
+				continue;
+			}
 			if (view.startedAt() != null) {
 				job.requeue("resuming after the service stopped while this job was "
 						+ view.status().name().toLowerCase(Locale.ROOT), false);
@@ -144,13 +153,30 @@ public class TrainingJobService {
 	}
 
 	/**
-	 * Lists a job this process does not run: one it did not know, or a newer record of
-	 * another process's job, which that process keeps up to date.
+	 * Lists a job this process does not run, as its record says: the process that runs it
+	 * keeps the record up to date.
 	 */
-	private void remember(TrainingJobView view) {
-		TrainingJob known = this.jobs.get(view.id());
-		if (known == null || !known.status().isFinished()) {
-			this.jobs.put(view.id(), TrainingJob.restore(view));
+	private TrainingJob remember(TrainingJobView view) {
+		TrainingJob job = TrainingJob.restore(view);
+		this.jobs.put(view.id(), job);
+		return job;
+	}
+
+	/**
+	 * Acts on what other processes left for the jobs this one holds: cancel requests.
+	 * Called often, so that a cancel through another replica takes effect within about a
+	 * second.
+	 */
+	void pollRequests() {
+		for (TrainingJob job : this.jobs.values()) {
+			String id = job.id();
+			if (this.leases.holds(id) && this.repository.cancelRequested(id)) {
+				this.repository.clearCancelRequest(id);
+				if (job.requestCancel()) {
+					this.repository.save(job);
+					log.info("Training job {} cancelled through another process", id);
+				}
+			}
 		}
 	}
 
@@ -293,6 +319,11 @@ public class TrainingJobService {
 
 	/** Every job, newest first. */
 	public List<TrainingJobView> list() {
+		for (TrainingJobView view : this.repository.loadAll()) {
+			if (!this.leases.holds(view.id())) {
+				remember(view);
+			}
+		}
 		return this.jobs.values()
 			.stream()
 			.map(TrainingJob::view)
@@ -315,6 +346,14 @@ public class TrainingJobService {
 	 */
 	public TrainingJobView cancel(String id) {
 		TrainingJob job = find(id);
+		if (job.status().isFinished()) {
+			throw JobAlreadyFinishedException.forJob(id, job.status());
+		}
+		if (!this.leases.holds(id)) {
+			// another process runs it: it acts on the request within about a second
+			this.repository.requestCancel(id);
+			return job.view();
+		}
 		if (!job.requestCancel()) {
 			throw JobAlreadyFinishedException.forJob(id, job.status());
 		}
@@ -346,6 +385,7 @@ public class TrainingJobService {
 		if (!this.leases.acquire(id)) {
 			throw JobNotResumableException.because(id, "another process holds it");
 		}
+		this.jobs.put(id, job);
 		job.requeue("resumed by request", true);
 		this.repository.save(job);
 		if (!enqueue(job)) {
@@ -358,7 +398,19 @@ public class TrainingJobService {
 		return job.view();
 	}
 
+	/**
+	 * The job as this process runs it, or, when another process does (or did), as the
+	 * store's record says now.
+	 */
 	private TrainingJob find(String id) {
+		if (!this.leases.holds(id) && TrainingJobView.ID.matcher(id).matches()) {
+			Optional<TrainingJobView> stored = this.repository.load(id);
+			if (stored.isPresent()) {
+				TrainingJob known = this.jobs.get(id);
+				// this process's own finished jobs are as their record says already
+				return (known != null && known.view().equals(stored.get())) ? known : remember(stored.get());
+			}
+		}
 		TrainingJob job = this.jobs.get(id);
 		if (job == null) {
 			throw TrainingJobNotFoundException.forId(id);

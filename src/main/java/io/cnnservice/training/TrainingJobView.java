@@ -25,4 +25,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public record TrainingJobView(String id, JobStatus status, TrainingRequest request, Progress progress,
 		List<EpochResult> history, String modelName, Integer modelVersion, String error, Instant createdAt,
 		Instant startedAt, Instant finishedAt, Recovery recovery) {
+
+	/** What a job id looks like: nothing a path could be made of. */
+	static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[a-z0-9]{1,64}");
+
 }

@@ -88,12 +88,12 @@ class TrainingRunner {
 	/**
 	 * Trains, from the job's newest usable checkpoint if it has one, evaluates after
 	 * every {@code evaluateEvery} epochs and the last, and registers the model.
-	 * @param onEpoch called after each epoch (to persist the job)
+	 * @param persist saves the job's record (as it trains, and after each epoch)
 	 * @return the registered version
 	 * @throws StopCheck.Stopped when the job was cancelled or interrupted; a checkpoint
 	 * of where it stopped has been written
 	 */
-	int run(TrainingJob job, Consumer<TrainingJob> onEpoch) throws IOException {
+	int run(TrainingJob job, Consumer<TrainingJob> persist) throws IOException {
 		TrainingRequest req = job.request();
 		LoadedDataset data = this.datasets.load(req.dataset());
 		ImageSet train = (req.trainLimit() != null) ? data.train().limit(req.trainLimit()) : data.train();
@@ -157,7 +157,7 @@ class TrainingRunner {
 						new ProgressReporter(job, batches, System.nanoTime(),
 								state.trainingNanos + state.epochNanosBefore),
 						new GaugeReporter(this.metrics.jobStarted(job.id(), req.architecture(), req.dataset())),
-						checkpointer, new EpochRecorder(job, onEpoch));
+						checkpointer, new JobRecorder(job, persist));
 				TrainingLoop loop = new TrainingLoop(req, trainer,
 						new TrainingLoop.Data(train, test, trainBatches, testBatches), batchSize, schedule, stop,
 						listeners);

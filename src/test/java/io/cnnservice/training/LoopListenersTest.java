@@ -93,7 +93,7 @@ class LoopListenersTest {
 	void theRecorderAddsEachEpochAndSavesTheJob() {
 		TrainingJob job = new TrainingJob("job", REQUEST, Instant.now());
 		List<TrainingJobView> saved = new ArrayList<>();
-		EpochRecorder recorder = new EpochRecorder(job, j -> saved.add(j.view()));
+		JobRecorder recorder = new JobRecorder(job, j -> saved.add(j.view()));
 		EpochResult result = new EpochResult(1, 0.5, 0.8, 0.4, 0.85, 3, 100, 0.01, 2.0);
 		recorder.afterEpoch(midEpoch(1), result);
 		assertThat(saved).hasSize(1);
