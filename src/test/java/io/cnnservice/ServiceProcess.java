@@ -147,6 +147,11 @@ public final class ServiceProcess implements AutoCloseable {
 		return this.process.exitValue();
 	}
 
+	/** The process id, for reading its threads under /proc. */
+	public long pid() {
+		return this.process.pid();
+	}
+
 	public boolean isAlive() {
 		return this.process.isAlive();
 	}

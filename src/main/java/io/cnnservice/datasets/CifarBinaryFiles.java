@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Reads CIFAR-10's official binary batches: one label byte and 3072 pixel bytes (red,
@@ -31,12 +32,14 @@ final class CifarBinaryFiles {
 	/** The folder the official archive unpacks to. */
 	static final String FOLDER = "cifar-10-batches-bin";
 
-	static final List<String> BATCH_FILES = List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
-			"data_batch_4.bin", "data_batch_5.bin", TEST_FILE);
+	static final String META_FILE = "batches.meta.txt";
+
+	/** Every batch: the training ones, then the test one. */
+	static final List<String> BATCH_FILES = Stream.concat(TRAIN_FILES.stream(), Stream.of(TEST_FILE)).toList();
 
 	/** What the service takes from the official archive. */
-	static final Set<String> ARCHIVE_MEMBERS = Set.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
-			"data_batch_4.bin", "data_batch_5.bin", TEST_FILE, "batches.meta.txt");
+	static final Set<String> ARCHIVE_MEMBERS = Stream.concat(BATCH_FILES.stream(), Stream.of(META_FILE))
+		.collect(java.util.stream.Collectors.toUnmodifiableSet());
 
 	private CifarBinaryFiles() {
 	}
@@ -54,7 +57,7 @@ final class CifarBinaryFiles {
 
 	/** Class names from batches.meta.txt when present, else CIFAR-10's. */
 	static List<String> classes(Path batchesDir) throws IOException {
-		Path meta = batchesDir.resolve("batches.meta.txt");
+		Path meta = batchesDir.resolve(META_FILE);
 		if (Files.isRegularFile(meta)) {
 			List<String> names = Files.readAllLines(meta, StandardCharsets.UTF_8)
 				.stream()

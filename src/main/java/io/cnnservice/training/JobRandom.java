@@ -7,8 +7,9 @@ import java.util.Random;
  * checkpoint carries a job's shuffling and augmentation exactly where they were.
  * <p>
  * It is the same 48-bit linear congruential generator, so a seed gives the numbers
- * {@code new Random(seed)} gives. Gaussians are not offered: Random caches the second of
- * each pair in state this class cannot see.
+ * {@code new Random(seed)} gives, Gaussians apart: Random caches the second Gaussian of
+ * each pair in state a checkpoint could not carry, so here every call draws a fresh pair
+ * and keeps the first.
  */
 final class JobRandom extends Random {
 
@@ -50,7 +51,17 @@ final class JobRandom extends Random {
 
 	@Override
 	public synchronized double nextGaussian() {
-		throw new UnsupportedOperationException("a job's random sources draw no Gaussians");
+		// Marsaglia's polar method, as Random uses, without the cached second value
+		double v1;
+		double v2;
+		double s;
+		do {
+			v1 = 2 * nextDouble() - 1;
+			v2 = 2 * nextDouble() - 1;
+			s = v1 * v1 + v2 * v2;
+		}
+		while (s >= 1 || s == 0);
+		return v1 * StrictMath.sqrt(-2 * StrictMath.log(s) / s);
 	}
 
 }

@@ -406,9 +406,7 @@ public class TrainingJobService {
 		if (!this.leases.holds(id) && TrainingJobView.ID.matcher(id).matches()) {
 			Optional<TrainingJobView> stored = this.repository.load(id);
 			if (stored.isPresent()) {
-				TrainingJob known = this.jobs.get(id);
-				// this process's own finished jobs are as their record says already
-				return (known != null && known.view().equals(stored.get())) ? known : remember(stored.get());
+				return remember(stored.get());
 			}
 		}
 		TrainingJob job = this.jobs.get(id);

@@ -3,9 +3,7 @@ package io.cnnservice.engine;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -20,10 +18,8 @@ import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
+import io.cnnservice.ServiceProcess;
 import io.cnnservice.TestDatasets;
-import io.cnnservice.datasets.DatasetCatalog;
-import io.cnnservice.datasets.DatasetDownloader;
-import io.cnnservice.datasets.DatasetProperties;
 import io.cnnservice.datasets.ImageSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,53 +49,21 @@ class EngineThreadsTest {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
 	@TempDir
 	static Path store;
 
-	static Process service;
-
-	static int port;
+	static ServiceProcess service;
 
 	@BeforeAll
 	static void start() throws Exception {
 		FileSystemUtils.copyRecursively(Path.of("model-store", "lenet-mnist"), store.resolve("lenet-mnist"));
-		try (ServerSocket socket = new ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
-		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-		ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Dai.djl.offline=true", "-Xmx1g", "-cp",
-				System.getProperty("java.class.path"), "io.cnnservice.Application", "--server.port=" + port,
-				"--server.address=127.0.0.1")
-			.redirectErrorStream(true)
-			.redirectOutput(store.resolve("service.log").toFile());
-		builder.environment().put("CNN_MODEL_STORE", store.toString());
-		builder.environment().put("CNN_DATASETS_ROOT", TestDatasets.root().toString());
-		builder.environment().put("CNN_DATASETS_DOWNLOAD", "false");
-		service = builder.start();
-		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-		while (true) {
-			try {
-				if (send(HttpRequest.newBuilder(uri("/v2/health/ready"))).statusCode() == 200) {
-					break;
-				}
-			}
-			catch (IOException ex) {
-				// not listening yet
-			}
-			if (!service.isAlive() || System.nanoTime() > deadline) {
-				throw new IllegalStateException("service did not start:\n" + log());
-			}
-			Thread.sleep(250);
-		}
+		service = ServiceProcess.start(store, store.resolve("service.log"));
 	}
 
 	@AfterAll
 	static void stop() throws Exception {
 		if (service != null) {
-			service.destroy();
-			service.waitFor();
+			service.terminate(Duration.ofSeconds(60));
 		}
 	}
 
@@ -200,20 +164,11 @@ class EngineThreadsTest {
 	}
 
 	private static URI uri(String path) {
-		return URI.create("http://127.0.0.1:" + port + path);
+		return service.uri(path);
 	}
 
 	private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-		return http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-	}
-
-	private static String log() {
-		try {
-			return Files.readString(store.resolve("service.log"));
-		}
-		catch (IOException ex) {
-			return "(no log: " + ex.getMessage() + ")";
-		}
+		return service.send(request);
 	}
 
 }

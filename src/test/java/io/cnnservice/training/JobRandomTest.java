@@ -28,9 +28,11 @@ class JobRandomTest {
 		for (int i = 0; i < 123; i++) {
 			random.nextInt(50_000);
 		}
+		random.nextGaussian();
 		JobRandom resumed = JobRandom.restore(random.state());
 		for (int i = 0; i < 1000; i++) {
 			assertThat(resumed.nextInt(i + 1)).isEqualTo(random.nextInt(i + 1));
+			assertThat(resumed.nextGaussian()).isEqualTo(random.nextGaussian());
 		}
 	}
 

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,13 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @EnabledOnOs(OS.LINUX)
 class SharedStoreTest {
 
-	private static final JsonMapper json = JsonMapper.builder().build();
-
 	@TempDir
 	Path dir;
-
-	record Event(String name, JsonNode data) {
-	}
 
 	@Test
 	void aJobSubmittedToOneProcessIsListedWatchedAndCancelledThroughTheOther() throws Exception {
@@ -62,11 +56,11 @@ class SharedStoreTest {
 					.timeout(Duration.ofMinutes(2))
 					.build(), HttpResponse.BodyHandlers.ofLines());
 			assertThat(stream.statusCode()).isEqualTo(200);
-			List<Event> events = new ArrayList<>();
+			List<SseEvents.Event> events = new ArrayList<>();
 			try (Stream<String> lines = stream.body()) {
 				Iterator<String> it = lines.iterator();
 				while (events.stream().filter(e -> e.name().equals("progress")).count() < 2) {
-					read(it, events, events.size() + 1);
+					SseEvents.read(it, events, events.size() + 1);
 				}
 				assertThat(events.get(0).name()).isEqualTo("job");
 
@@ -74,9 +68,9 @@ class SharedStoreTest {
 				assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(202);
 				assertThat(a.waitUntilFinished(id, Duration.ofSeconds(30)).get("status").asString())
 					.isEqualTo("CANCELLED");
-				read(it, events, Integer.MAX_VALUE);
+				SseEvents.read(it, events, Integer.MAX_VALUE);
 			}
-			Event last = events.get(events.size() - 1);
+			SseEvents.Event last = events.get(events.size() - 1);
 			assertThat(last.name()).isEqualTo("finished");
 			assertThat(last.data().get("status").asString()).isEqualTo("CANCELLED");
 			assertThat(b.get("/api/v1/training-jobs/" + id).get("status").asString()).isEqualTo("CANCELLED");
@@ -93,26 +87,6 @@ class SharedStoreTest {
 			}
 		}
 		throw new AssertionError("job " + id + " is not listed: " + jobs);
-	}
-
-	/** Reads server-sent events until the stream ends or {@code max} have arrived. */
-	private static void read(Iterator<String> lines, List<Event> into, int max) {
-		String name = null;
-		StringBuilder data = new StringBuilder();
-		while (into.size() < max && lines.hasNext()) {
-			String line = lines.next();
-			if (line.startsWith("event:")) {
-				name = line.substring("event:".length()).trim();
-			}
-			else if (line.startsWith("data:")) {
-				data.append(line.substring("data:".length()));
-			}
-			else if (line.isEmpty() && name != null) {
-				into.add(new Event(name, json.readTree(data.toString())));
-				name = null;
-				data.setLength(0);
-			}
-		}
 	}
 
 }

@@ -65,30 +65,33 @@ class TrainingJobEventsTest {
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
-	record Event(String name, JsonNode data) {
-	}
-
 	@Test
 	void aJobIsWatchedToItsEndOverOneStream() throws Exception {
 		String id = submit("""
 				{"architecture": "lenet", "dataset": "mnist", "epochs": 3, "batchSize": 32,
 				 "testLimit": 200, "seed": 3, "modelName": "events"}""");
-		List<Event> events = new ArrayList<>();
+		List<SseEvents.Event> events = new ArrayList<>();
 		try (Stream<String> lines = stream(id).body()) {
-			read(lines.iterator(), events, Integer.MAX_VALUE);
+			SseEvents.read(lines.iterator(), events, Integer.MAX_VALUE);
 		}
 		assertThat(events.get(0).name()).isEqualTo("job");
 		assertThat(events.get(0).data().get("id").asString()).isEqualTo(id);
-		Event last = events.get(events.size() - 1);
+		SseEvents.Event last = events.get(events.size() - 1);
 		assertThat(last.name()).as("the stream ends with the finished job").isEqualTo("finished");
 		assertThat(last.data().get("status").asString()).isEqualTo("SUCCEEDED");
 		JsonNode job = get("/api/v1/training-jobs/" + id);
 		assertThat(last.data()).as("the last event is the job as GET reads it").isEqualTo(job);
 
-		List<JsonNode> epochs = events.stream().filter(e -> e.name().equals("epoch")).map(Event::data).toList();
+		List<JsonNode> epochs = events.stream()
+			.filter(e -> e.name().equals("epoch"))
+			.map(SseEvents.Event::data)
+			.toList();
 		assertThat(epochs).as("one event per epoch, even when the job ended between two pushes")
 			.containsExactly(job.get("history").get(0), job.get("history").get(1), job.get("history").get(2));
-		List<JsonNode> progress = events.stream().filter(e -> e.name().equals("progress")).map(Event::data).toList();
+		List<JsonNode> progress = events.stream()
+			.filter(e -> e.name().equals("progress"))
+			.map(SseEvents.Event::data)
+			.toList();
 		assertThat(progress).as("progress while it trained").isNotEmpty();
 		double percent = 0;
 		for (JsonNode p : progress) {
@@ -98,11 +101,11 @@ class TrainingJobEventsTest {
 		assertThat(progress.get(progress.size() - 1).get("percent").asDouble()).isLessThanOrEqualTo(100);
 
 		// once the job is over, a new watcher gets just the end, and the stream closes
-		List<Event> late = new ArrayList<>();
+		List<SseEvents.Event> late = new ArrayList<>();
 		try (Stream<String> lines = stream(id).body()) {
-			read(lines.iterator(), late, Integer.MAX_VALUE);
+			SseEvents.read(lines.iterator(), late, Integer.MAX_VALUE);
 		}
-		assertThat(late).extracting(Event::name).containsExactly("finished");
+		assertThat(late).extracting(SseEvents.Event::name).containsExactly("finished");
 		assertThat(late.get(0).data()).isEqualTo(job);
 	}
 
@@ -114,8 +117,8 @@ class TrainingJobEventsTest {
 		try {
 			HttpResponse<Stream<String>> response = stream(id);
 			try (Stream<String> lines = response.body()) {
-				List<Event> first = new ArrayList<>();
-				read(lines.iterator(), first, 1);
+				List<SseEvents.Event> first = new ArrayList<>();
+				SseEvents.read(lines.iterator(), first, 1);
 				assertThat(first.get(0).name()).isEqualTo("job");
 				assertThat(this.events.open()).isEqualTo(1);
 			}
@@ -136,9 +139,7 @@ class TrainingJobEventsTest {
 	@Test
 	void openStreamsDoNotHoldUpShutdown() throws Exception {
 		Path store = TestStores.empty("cnn-store-events-shutdown");
-		ConfigurableApplicationContext service = new SpringApplicationBuilder(Application.class).run("--server.port=0",
-				"--server.address=127.0.0.1", "--cnn.datasets.root=" + TestDatasets.root(),
-				"--cnn.datasets.download=false", "--cnn.model-store.root=" + store);
+		ConfigurableApplicationContext service = startService(store);
 		try {
 			String base = "http://127.0.0.1:" + ((WebServerApplicationContext) service).getWebServer().getPort();
 			HttpResponse<String> submitted = this.http
@@ -154,16 +155,16 @@ class TrainingJobEventsTest {
 					HttpResponse.BodyHandlers.ofLines());
 			try (Stream<String> lines = response.body()) {
 				Iterator<String> it = lines.iterator();
-				read(it, new ArrayList<>(), 1);
+				SseEvents.read(it, new ArrayList<>(), 1);
 				long start = System.nanoTime();
 				service.close();
 				double seconds = (System.nanoTime() - start) / 1e9;
 				// graceful shutdown waits up to 30 s for open requests, and a
 				// stream lasts as long as its job
 				assertThat(seconds).as("seconds to shut down with a stream open").isLessThan(15);
-				List<Event> rest = new ArrayList<>();
-				read(it, rest, Integer.MAX_VALUE);
-				assertThat(rest).extracting(Event::name).doesNotContain("finished");
+				List<SseEvents.Event> rest = new ArrayList<>();
+				SseEvents.read(it, rest, Integer.MAX_VALUE);
+				assertThat(rest).extracting(SseEvents.Event::name).doesNotContain("finished");
 			}
 		}
 		finally {
@@ -192,15 +193,15 @@ class TrainingJobEventsTest {
 				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(202);
 
-		List<Event> events = new ArrayList<>();
+		List<SseEvents.Event> events = new ArrayList<>();
 		try (Stream<String> lines = stream(id).body()) {
 			Iterator<String> it = lines.iterator();
-			read(it, events, 1);
+			SseEvents.read(it, events, 1);
 			assertThat(events.get(0).data().get("status").asString()).isEqualTo("QUEUED");
 			cancel(blocker);
-			read(it, events, Integer.MAX_VALUE);
+			SseEvents.read(it, events, Integer.MAX_VALUE);
 		}
-		List<String> names = events.stream().map(Event::name).toList();
+		List<String> names = events.stream().map(SseEvents.Event::name).toList();
 		assertThat(names).contains("resumed").endsWith("finished");
 		JsonNode from = events.get(names.indexOf("resumed")).data().get("resumedFrom");
 		assertThat(from.get("epoch").asInt()).isEqualTo(2);
@@ -214,9 +215,7 @@ class TrainingJobEventsTest {
 	@Test
 	void aDrainingServiceCheckpointsItsJobKeepsItQueuedAndRefusesNewOnesWithRetryAfter() throws Exception {
 		Path store = TestStores.empty("cnn-store-drain");
-		ConfigurableApplicationContext service = new SpringApplicationBuilder(Application.class).run("--server.port=0",
-				"--server.address=127.0.0.1", "--cnn.datasets.root=" + TestDatasets.root(),
-				"--cnn.datasets.download=false", "--cnn.model-store.root=" + store);
+		ConfigurableApplicationContext service = startService(store);
 		try {
 			String base = "http://127.0.0.1:" + ((WebServerApplicationContext) service).getWebServer().getPort();
 			HttpResponse<String> submitted = post(base + "/api/v1/training-jobs", """
@@ -248,6 +247,13 @@ class TrainingJobEventsTest {
 			service.close();
 			FileSystemUtils.deleteRecursively(store);
 		}
+	}
+
+	/** A whole service of its own on a free port, for a test that shuts it down. */
+	private static ConfigurableApplicationContext startService(Path store) {
+		return new SpringApplicationBuilder(Application.class).run("--server.port=0", "--server.address=127.0.0.1",
+				"--cnn.datasets.root=" + TestDatasets.root(), "--cnn.datasets.download=false",
+				"--cnn.model-store.root=" + store);
 	}
 
 	private HttpResponse<String> post(String url, String body) throws Exception {
@@ -294,26 +300,6 @@ class TrainingJobEventsTest {
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
 		return response;
-	}
-
-	/** Reads server-sent events until the stream ends or {@code max} have arrived. */
-	private void read(Iterator<String> lines, List<Event> into, int max) {
-		String name = null;
-		StringBuilder data = new StringBuilder();
-		while (into.size() < max && lines.hasNext()) {
-			String line = lines.next();
-			if (line.startsWith("event:")) {
-				name = line.substring("event:".length()).trim();
-			}
-			else if (line.startsWith("data:")) {
-				data.append(line.substring("data:".length()));
-			}
-			else if (line.isEmpty() && name != null) {
-				into.add(new Event(name, this.json.readTree(data.toString())));
-				name = null;
-				data.setLength(0);
-			}
-		}
 	}
 
 	private String submit(String body) throws Exception {
