@@ -32,6 +32,10 @@ class JobRepository {
 		this.json = json;
 	}
 
+	Path dir() {
+		return this.dir;
+	}
+
 	/**
 	 * Writes the job's current state. Writes of one job are serialised on the job, and
 	 * each takes its view inside the lock: a cancel request's write that started before

@@ -181,6 +181,12 @@ final class TrainingJob {
 		this.progress = this.progress.inPhase("queued");
 	}
 
+	/** A queued job waits for something outside (a node for its pod), and says what. */
+	synchronized void waiting(String reason) {
+		this.error = reason;
+		this.progress = this.progress.inPhase("pending");
+	}
+
 	/** A running job that stopped to resume later stays queued, with the reason. */
 	synchronized void interrupted(String note) {
 		this.status = JobStatus.QUEUED;

@@ -29,6 +29,7 @@ import io.cnnservice.engine.EngineWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
 /**
@@ -59,7 +60,19 @@ public class TrainingJobService {
 
 	private final CheckpointStore checkpoints;
 
+	private final RunnerProperties runners;
+
+	private final WorkerProperties worker;
+
+	private final WorkerProcesses workers;
+
+	/** Creates cluster Jobs with the kubernetes runner; null with the local one. */
+	private final ClusterJobs cluster;
+
 	private final ThreadPoolExecutor executor;
+
+	/** Jobs handed to a worker process that may not hold their lease yet. */
+	private final Set<String> handedOff = ConcurrentHashMap.newKeySet();
 
 	private final Map<String, TrainingJob> jobs = new ConcurrentHashMap<>();
 
@@ -70,8 +83,14 @@ public class TrainingJobService {
 
 	TrainingJobService(TrainingProperties properties, ArchitectureCatalog architectures, DatasetCatalog datasets,
 			TrainingRunner runner, JobRepository repository, DurabilityProperties durability, JobLeases leases,
-			CheckpointStore checkpoints) {
+			CheckpointStore checkpoints, RunnerProperties runners, WorkerProperties worker, WorkerProcesses workers,
+			ObjectProvider<ClusterJobs> cluster) {
 		this.properties = properties;
+		this.runners = runners;
+		this.worker = worker;
+		this.workers = workers;
+		this.cluster = (runners.runner() == RunnerProperties.Runner.KUBERNETES && !worker.isWorker())
+				? cluster.getObject() : null;
 		this.architectures = architectures;
 		this.datasets = datasets;
 		this.runner = runner;
@@ -103,6 +122,10 @@ public class TrainingJobService {
 	 * are only listed.
 	 */
 	void adoptOrphans() {
+		if (this.worker.isWorker() || this.cluster != null) {
+			// a worker trains its one job; in a cluster, the Job controller restarts pods
+			return;
+		}
 		// oldest first, so that they queue in the order they were submitted
 		List<TrainingJobView> views = this.repository.loadAll()
 			.stream()
@@ -110,7 +133,7 @@ public class TrainingJobService {
 			.toList();
 		for (TrainingJobView view : views) {
 			String id = view.id();
-			if (this.leases.holds(id)) {
+			if (this.leases.holds(id) || this.handedOff.contains(id)) {
 				continue;
 			}
 			if (view.status().isFinished() || this.leases.heldElsewhere(id) || this.draining
@@ -118,31 +141,10 @@ public class TrainingJobService {
 				remember(view);
 				continue;
 			}
-			TrainingJob job = TrainingJob.restore(view);
-			if (this.repository.cancelRequested(id)) {
-				job.finish(JobStatus.CANCELLED, "cancelled by request");
-				this.jobs.put(id, job);
-				this.repository.save(job);
-				this.repository.clearCancelRequest(id);
-				this.leases.release(id);
+			TrainingJob job = takeUp(view);
+			if (job == null) {
 				continue;
 			}
-			if (view.startedAt() != null) {
-				job.requeue("resuming after the service stopped while this job was "
-						+ view.status().name().toLowerCase(Locale.ROOT), false);
-			}
-			this.jobs.put(id, job);
-			if (job.recovery().resumesWithoutProgress() > this.durability.maxRestarts()) {
-				job.finish(JobStatus.FAILED,
-						"restarted " + job.recovery().resumesWithoutProgress()
-								+ " times in a row without finishing an epoch (cnn.training.max-restarts is "
-								+ this.durability.maxRestarts() + "); resume it by request once the cause is fixed");
-				this.repository.save(job);
-				this.leases.release(id);
-				log.warn("Training job {} failed: {}", id, job.view().error());
-				continue;
-			}
-			this.repository.save(job);
 			if (!enqueue(job)) {
 				// the queue is full: leave it queued in the store for a later look
 				this.leases.release(id);
@@ -150,6 +152,82 @@ public class TrainingJobService {
 			}
 			log.info("Training job {} queued again ({} restarts)", id, job.recovery().restarts());
 		}
+	}
+
+	/**
+	 * Readies a stored job whose lease this process has just taken: a cancel left for it
+	 * ends it, one that had started counts a restart, and one restarted too often without
+	 * finishing an epoch fails.
+	 * @return the job, queued and saved; null when it ended here (its lease released)
+	 */
+	private TrainingJob takeUp(TrainingJobView view) {
+		String id = view.id();
+		TrainingJob job = TrainingJob.restore(view);
+		this.jobs.put(id, job);
+		if (view.status().isFinished()) {
+			this.leases.release(id);
+			return null;
+		}
+		if (this.repository.cancelRequested(id)) {
+			job.finish(JobStatus.CANCELLED, "cancelled by request");
+			this.repository.save(job);
+			this.repository.clearCancelRequest(id);
+			this.leases.release(id);
+			return null;
+		}
+		if (view.startedAt() != null) {
+			job.requeue("resuming after the process that ran it stopped while it was "
+					+ view.status().name().toLowerCase(Locale.ROOT), false);
+		}
+		if (job.recovery().resumesWithoutProgress() > this.durability.maxRestarts()) {
+			job.finish(JobStatus.FAILED,
+					"restarted " + job.recovery().resumesWithoutProgress()
+							+ " times in a row without finishing an epoch (cnn.training.max-restarts is "
+							+ this.durability.maxRestarts() + "); resume it by request once the cause is fixed");
+			this.repository.save(job);
+			this.leases.release(id);
+			log.warn("Training job {} failed: {}", id, job.view().error());
+			return null;
+		}
+		this.repository.save(job);
+		return job;
+	}
+
+	/**
+	 * Worker mode: takes the job's lease (waiting out a dead owner's), trains the job
+	 * here and reports how it ended.
+	 * @return the process's exit status (see {@link WorkerProperties})
+	 */
+	int work(String id) throws InterruptedException {
+		long deadline = System.nanoTime() + this.durability.leaseTimeout().plusSeconds(5).toNanos();
+		while (!this.leases.acquire(id)) {
+			if (System.nanoTime() > deadline) {
+				log.warn("Training job {} is held by another process; this worker leaves it", id);
+				return WorkerProperties.EXIT_HELD_ELSEWHERE;
+			}
+			Thread.sleep(1000);
+		}
+		Optional<TrainingJobView> view = this.repository.load(id);
+		if (view.isEmpty()) {
+			this.leases.release(id);
+			log.error("Training job {} has no record in the store {}", id, this.repository.dir());
+			return WorkerProperties.EXIT_FAILED;
+		}
+		TrainingJob job = takeUp(view.get());
+		if (job != null) {
+			try {
+				this.executor.submit(() -> execute(job)).get();
+			}
+			catch (java.util.concurrent.ExecutionException | RejectedExecutionException ex) {
+				log.error("Training job {} could not run", id, ex);
+			}
+		}
+		TrainingJob ended = this.jobs.get(id);
+		return switch (ended.status()) {
+			case SUCCEEDED, CANCELLED -> WorkerProperties.EXIT_DONE;
+			case FAILED -> WorkerProperties.EXIT_FAILED;
+			default -> WorkerProperties.EXIT_INTERRUPTED;
+		};
 	}
 
 	/**
@@ -259,9 +337,25 @@ public class TrainingJobService {
 				throw InvalidTrainingRequestException.badField(ex.field(), ex.getMessage());
 			}
 		}
+		if (this.cluster == null && (request.resources() != null || request.activeDeadlineSeconds() != null)) {
+			throw InvalidTrainingRequestException.badField(
+					(request.resources() != null) ? "resources" : "activeDeadlineSeconds",
+					"resources and activeDeadlineSeconds apply to cluster jobs; this service runs jobs locally (cnn.training.runner=local)");
+		}
 		TrainingRequest resolved = request.withDefaults(ThreadLocalRandom.current().nextLong(0, 1L << 31));
 		TrainingJob job = new TrainingJob(UUID.randomUUID().toString().replace("-", "").substring(0, 12), resolved,
 				Instant.now());
+		if (this.cluster != null) {
+			this.repository.save(job);
+			try {
+				this.cluster.launch(job.view());
+			}
+			catch (RuntimeException ex) {
+				this.repository.delete(job.id());
+				throw ex;
+			}
+			return remember(job.view()).view();
+		}
 		this.leases.acquire(job.id());
 		this.jobs.put(job.id(), job);
 		this.repository.save(job);
@@ -277,6 +371,10 @@ public class TrainingJobService {
 
 	private void execute(TrainingJob job) {
 		if (this.draining || !this.leases.holds(job.id())) {
+			return;
+		}
+		if (this.runners.startsWorkers() && !this.worker.isWorker()) {
+			executeInWorker(job);
 			return;
 		}
 		if (!job.start()) {
@@ -307,6 +405,57 @@ public class TrainingJobService {
 		finally {
 			save(job);
 			this.leases.release(job.id());
+		}
+	}
+
+	/**
+	 * Hands the job to a worker process and waits for it to end. A worker that died
+	 * before it started training fails the job; one that died while training leaves it to
+	 * be taken up again, as any process's crash does.
+	 */
+	private void executeInWorker(TrainingJob job) {
+		String id = job.id();
+		if (job.status() != JobStatus.QUEUED) {
+			this.leases.release(id);
+			return;
+		}
+		this.handedOff.add(id);
+		this.leases.release(id);
+		int exit;
+		try {
+			exit = this.workers.run(id);
+		}
+		catch (InterruptedException ex) {
+			// this process is stopping: the worker goes on by itself
+			Thread.currentThread().interrupt();
+			return;
+		}
+		catch (java.io.IOException ex) {
+			exit = -1;
+			log.error("Cannot start a worker process for training job {}", id, ex);
+		}
+		finally {
+			this.handedOff.remove(id);
+		}
+		TrainingJobView view = this.repository.load(id).orElse(job.view());
+		remember(view);
+		if (exit == WorkerProperties.EXIT_DONE || exit == WorkerProperties.EXIT_FAILED
+				|| exit == WorkerProperties.EXIT_HELD_ELSEWHERE || view.status().isFinished()) {
+			return;
+		}
+		if (view.startedAt() == null && this.leases.acquire(id)) {
+			TrainingJob unstarted = remember(this.repository.load(id).orElse(view));
+			if (unstarted.status() == JobStatus.QUEUED && unstarted.view().startedAt() == null) {
+				unstarted.finish(JobStatus.FAILED, "its worker process exited with status " + exit
+						+ " before it started training; the service's log says why");
+				this.repository.save(unstarted);
+			}
+			this.leases.release(id);
+			return;
+		}
+		log.warn("The worker of training job {} exited with status {}; the job is taken up again", id, exit);
+		if (!this.draining) {
+			adoptOrphans();
 		}
 	}
 
@@ -352,6 +501,13 @@ public class TrainingJobService {
 		if (!this.leases.holds(id)) {
 			// another process runs it: it acts on the request within about a second
 			this.repository.requestCancel(id);
+			if (this.cluster != null) {
+				this.cluster.stop(id);
+				if (job.status() == JobStatus.QUEUED && !this.leases.heldElsewhere(id)) {
+					// no worker has started: none will, now that its Job is gone
+					return recordCancelled(id);
+				}
+			}
 			return job.view();
 		}
 		if (!job.requestCancel()) {
@@ -359,6 +515,66 @@ public class TrainingJobService {
 		}
 		this.repository.save(job);
 		return job.view();
+	}
+
+	private TrainingJobView recordCancelled(String id) {
+		if (!this.leases.acquire(id)) {
+			return find(id).view();
+		}
+		try {
+			TrainingJob job = remember(
+					this.repository.load(id).orElseThrow(() -> TrainingJobNotFoundException.forId(id)));
+			if (!job.status().isFinished()) {
+				job.finish(JobStatus.CANCELLED, "cancelled before it started");
+				this.repository.save(job);
+			}
+			this.repository.clearCancelRequest(id);
+			return job.view();
+		}
+		finally {
+			this.leases.release(id);
+		}
+	}
+
+	/**
+	 * Records what the cluster says of a job no worker runs: why its pod waits (kept as
+	 * the queued job's message), or that its Job failed for good.
+	 * @param failure whether the job has failed
+	 */
+	public void clusterVerdict(String id, String message, boolean failure) {
+		if (!this.leases.acquire(id)) {
+			return;
+		}
+		try {
+			Optional<TrainingJobView> stored = this.repository.load(id);
+			if (stored.isEmpty() || stored.get().status().isFinished()) {
+				return;
+			}
+			TrainingJob job = remember(stored.get());
+			if (failure) {
+				job.finish(JobStatus.FAILED, message);
+			}
+			else if (job.status() == JobStatus.QUEUED && !message.equals(job.view().error())) {
+				job.waiting(message);
+			}
+			else {
+				return;
+			}
+			this.repository.save(job);
+		}
+		finally {
+			this.leases.release(id);
+		}
+	}
+
+	/** Jobs whose records say they have not ended, with the cluster runner. */
+	public List<TrainingJobView> unfinished() {
+		return list().stream().filter(v -> !v.status().isFinished()).toList();
+	}
+
+	/** Metrics ports of the local worker processes running now, by job id. */
+	public Map<String, Integer> workerMetricsPorts() {
+		return this.workers.metricsPorts();
 	}
 
 	/**
@@ -384,6 +600,23 @@ public class TrainingJobService {
 		}
 		if (!this.leases.acquire(id)) {
 			throw JobNotResumableException.because(id, "another process holds it");
+		}
+		if (this.cluster != null) {
+			try {
+				job.requeue("resumed by request", true);
+				this.repository.clearCancelRequest(id);
+				this.repository.save(job);
+				this.cluster.launch(job.view());
+			}
+			catch (RuntimeException ex) {
+				job.finish(status, job.view().error());
+				this.repository.save(job);
+				throw ex;
+			}
+			finally {
+				this.leases.release(id);
+			}
+			return job.view();
 		}
 		this.jobs.put(id, job);
 		job.requeue("resumed by request", true);
@@ -426,7 +659,19 @@ public class TrainingJobService {
 		this.draining = true;
 		String note = "interrupted by shutdown; resumes on the next start";
 		List<TrainingJob> running = this.jobs.values().stream().filter(j -> j.status() == JobStatus.RUNNING).toList();
-		running.forEach(job -> job.requestInterrupt(note));
+		running.forEach(job -> {
+			if (this.repository.cancelRequested(job.id())) {
+				// a cancel that raced the shutdown (a deleted cluster Job) is a cancel
+				job.requestCancel();
+			}
+			else {
+				job.requestInterrupt(note);
+			}
+		});
+		if (this.runners.startsWorkers() && !this.worker.isWorker()) {
+			// threads here only wait for workers, which go on by themselves
+			this.executor.shutdownNow();
+		}
 		this.executor.shutdown();
 		boolean stopped = this.executor.awaitTermination(this.durability.drainTimeout().toMillis(),
 				TimeUnit.MILLISECONDS);

@@ -62,7 +62,26 @@ public record TrainingRequest(
 		@Schema(description = "weight of the uniform distribution mixed into the training targets, 0 to 0.5 (default 0: plain cross-entropy); test loss is always plain cross-entropy") @DecimalMin("0") @DecimalMax("0.5") Double labelSmoothing,
 		@Schema(description = "score each test image by the mean of the logits for it and its mirror image, in the job's evaluation and when the model serves (default false)") Boolean testTimeFlip,
 		@Schema(description = "0 to 4: also score each test image moved by this many pixels up, down, left and right (and their mirror images with testTimeFlip), averaging the logits over all views, in the job's evaluation and when the model serves (default 0)") @Min(0) @Max(4) Integer testTimeShift,
-		@Schema(description = "evaluate on the test split after every N epochs (default 1); the last epoch is always evaluated, so a long job can spend on training the time evaluation would take") @Min(1) @Max(1000) Integer evaluateEvery) {
+		@Schema(description = "evaluate on the test split after every N epochs (default 1); the last epoch is always evaluated, so a long job can spend on training the time evaluation would take") @Min(1) @Max(1000) Integer evaluateEvery,
+		@Schema(description = "kubernetes runner only: what the job's pod requests (default and maxima from configuration)") @jakarta.validation.Valid Resources resources,
+		@Schema(description = "kubernetes runner only: the Job's activeDeadlineSeconds, after which Kubernetes stops it") @Min(60) @Max(30L
+				* 24 * 3600) Long activeDeadlineSeconds) {
+
+	/**
+	 * What a cluster job's pod requests (and is limited to).
+	 *
+	 * @param cpu cores, as Kubernetes writes them ({@code "2"}, {@code "500m"})
+	 * @param memory bytes, as Kubernetes writes them ({@code "4Gi"})
+	 * @param gpu whole GPUs ({@code nvidia.com/gpu})
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record Resources(
+			@Schema(example = "2") @Pattern(regexp = "[0-9]{1,4}(\\.[0-9]{1,3})?|[0-9]{1,7}m",
+					message = "must be a CPU quantity such as 2, 1.5 or 500m") String cpu,
+			@Schema(example = "4Gi") @Pattern(regexp = "[0-9]{1,7}(Ki|Mi|Gi|Ti|k|M|G|T)?",
+					message = "must be a memory quantity such as 4Gi or 512Mi") String memory,
+			@Schema(example = "1") @Min(0) @Max(16) Integer gpu) {
+	}
 
 	/** The request with every default filled in. */
 	public TrainingRequest withDefaults(long randomSeed) {
@@ -75,7 +94,7 @@ public record TrainingRequest(
 				or(this.permutePixels, false), or(this.seed, randomSeed), this.trainLimit, this.testLimit,
 				or(this.modelName, this.architecture + "-" + this.dataset), this.hiddenSizes, this.depth, this.width,
 				or(this.labelSmoothing, 0.0), or(this.testTimeFlip, false), or(this.testTimeShift, 0),
-				or(this.evaluateEvery, 1));
+				or(this.evaluateEvery, 1), this.resources, this.activeDeadlineSeconds);
 	}
 
 	/** The views the job's evaluation and the served model score each image under. */

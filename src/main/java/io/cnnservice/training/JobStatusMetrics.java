@@ -1,18 +1,20 @@
-package io.cnnservice.metrics;
+package io.cnnservice.training;
 
-import io.cnnservice.training.JobStatus;
-import io.cnnservice.training.TrainingJobService;
+import io.cnnservice.Application;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
 
 /**
  * {@code cnn_training_jobs{status}}: jobs per status, every status present (zeros
- * included).
+ * included). The API process's view of the store: a worker exports none, so a cluster's
+ * sum counts each job once.
  */
 @Component
+@Profile("!" + Application.WORKER_PROFILE)
 class JobStatusMetrics implements MeterBinder {
 
 	private final TrainingJobService jobs;

@@ -1,0 +1,36 @@
+package io.cnnservice.training;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Where training jobs run ({@code cnn.training.*}).
+ *
+ * @param runner {@code local}: on this machine; {@code kubernetes}: each job as a
+ * {@code batch/v1} Job, and this process never trains
+ * @param isolation with the local runner, {@code process}: each job in a worker process
+ * of its own; {@code thread}: in this process, sharing its cores with serving
+ */
+@Validated
+@ConfigurationProperties("cnn.training")
+public record RunnerProperties(@DefaultValue("local") Runner runner, @DefaultValue("process") Isolation isolation) {
+
+	public enum Runner {
+
+		LOCAL, KUBERNETES
+
+	}
+
+	public enum Isolation {
+
+		PROCESS, THREAD
+
+	}
+
+	/** Whether this process's executor runs a job in a worker process it starts. */
+	boolean startsWorkers() {
+		return this.runner == Runner.LOCAL && this.isolation == Isolation.PROCESS;
+	}
+
+}
