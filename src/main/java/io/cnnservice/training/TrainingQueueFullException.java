@@ -18,6 +18,13 @@ public class TrainingQueueFullException extends RuntimeException {
 				retryAfterSeconds);
 	}
 
+	public static TrainingQueueFullException clusterFull(long active, int max, int retryAfterSeconds) {
+		return new TrainingQueueFullException(
+				"As many training Jobs as allowed exist in the cluster (" + active
+						+ " of cnn.training.kubernetes.max-active-jobs " + max + "); try again when one has finished",
+				retryAfterSeconds);
+	}
+
 	public static TrainingQueueFullException draining(int retryAfterSeconds) {
 		return new TrainingQueueFullException(
 				"The service is shutting down and takes no new jobs; submit again shortly, to another replica or to this one once it is back",
