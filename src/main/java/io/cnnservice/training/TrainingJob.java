@@ -187,8 +187,13 @@ final class TrainingJob {
 		this.progress = this.progress.inPhase("pending");
 	}
 
-	/** A running job that stopped to resume later stays queued, with the reason. */
+	/**
+	 * A running job that stopped to resume later stays queued, with the reason; the
+	 * restart is counted now, so whichever process resumes it need not tell how it
+	 * stopped.
+	 */
 	synchronized void interrupted(String note) {
+		this.recovery = this.recovery.restarted();
 		this.status = JobStatus.QUEUED;
 		this.error = note;
 		this.progress = this.progress.inPhase("queued");

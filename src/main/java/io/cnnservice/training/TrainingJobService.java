@@ -121,7 +121,7 @@ public class TrainingJobService {
 	 * finishing an epoch fails instead. Finished jobs, and those another process runs,
 	 * are only listed.
 	 */
-	void adoptOrphans() {
+	synchronized void adoptOrphans() {
 		if (this.worker.isWorker() || this.cluster != null) {
 			// a worker trains its one job; in a cluster, the Job controller restarts pods
 			return;
@@ -175,9 +175,10 @@ public class TrainingJobService {
 			this.leases.release(id);
 			return null;
 		}
-		if (view.startedAt() != null) {
-			job.requeue("resuming after the process that ran it stopped while it was "
-					+ view.status().name().toLowerCase(Locale.ROOT), false);
+		if (view.status() == JobStatus.RUNNING) {
+			// its process died while it ran (one that stopped in order left it queued,
+			// its restart counted)
+			job.requeue("resuming after the process that ran it stopped while it was running", false);
 		}
 		if (job.recovery().resumesWithoutProgress() > this.durability.maxRestarts()) {
 			job.finish(JobStatus.FAILED,

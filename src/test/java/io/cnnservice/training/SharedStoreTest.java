@@ -22,10 +22,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two service processes on one store, each on its own port, as two replicas behind one
- * Service: a job submitted to one is listed, watched and cancelled through the other.
+ * Service: a job submitted to one is listed, watched and cancelled through the other,
+ * while a worker process of the first trains it.
  */
 @EnabledOnOs(OS.LINUX)
 class SharedStoreTest {
+
+	/** The local runner's default: each job trains in a worker process of its own. */
+	private static final String WORKERS = "--cnn.training.isolation=process";
 
 	@TempDir
 	Path dir;
@@ -33,8 +37,8 @@ class SharedStoreTest {
 	@Test
 	void aJobSubmittedToOneProcessIsListedWatchedAndCancelledThroughTheOther() throws Exception {
 		Path store = Files.createDirectories(this.dir.resolve("store"));
-		try (ServiceProcess a = ServiceProcess.start(store, this.dir.resolve("a.log"));
-				ServiceProcess b = ServiceProcess.start(store, this.dir.resolve("b.log"))) {
+		try (ServiceProcess a = ServiceProcess.start(store, this.dir.resolve("a.log"), WORKERS);
+				ServiceProcess b = ServiceProcess.start(store, this.dir.resolve("b.log"), WORKERS)) {
 			String id = a.submit("""
 					{"architecture": "lenet", "dataset": "mnist", "epochs": 200, "batchSize": 16,
 					 "trainLimit": 1920, "testLimit": 100, "seed": 2, "modelName": "shared"}""");
