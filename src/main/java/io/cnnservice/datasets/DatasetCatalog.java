@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -210,9 +211,18 @@ public class DatasetCatalog {
 									classes.size()));
 				}
 				default -> {
+					// decoding JPEGs takes seconds; a raw copy reads in a fraction of one
+					DecodedCache cache = new DecodedCache(root().resolve(".decoded"));
+					Path cached = cache.file(name, dir);
+					Optional<LoadedDataset> copy = cache.read(cached, name);
+					if (copy.isPresent()) {
+						yield copy.get();
+					}
 					ImageFolders.Splits splits = ImageFolders
 						.decode(ImageFolders.entries(ImageFolders.locate(dir).orElseThrow()));
-					yield fromSplits(name, splits.classes(), splits.train(), splits.test());
+					LoadedDataset decoded = fromSplits(name, splits.classes(), splits.train(), splits.test());
+					cache.write(cached, decoded);
+					yield decoded;
 				}
 			};
 		}

@@ -44,13 +44,21 @@ public class EngineWork implements DisposableBean {
 	private final ThreadPoolExecutor executor;
 
 	public EngineWork() {
+		this(ServingPriority.unchanged());
+	}
+
+	@org.springframework.beans.factory.annotation.Autowired
+	public EngineWork(ServingPriority priority) {
 		int cores = Runtime.getRuntime().availableProcessors();
 		AtomicInteger count = new AtomicInteger();
 		// one core thread: with an unbounded queue the executor adds no more by itself;
 		// call() raises the core size while work is queued
 		this.executor = new ThreadPoolExecutor(1, Math.max(1, cores), KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS,
 				new LinkedBlockingQueue<>(), r -> {
-					Thread t = new Thread(r, "engine-work-" + count.incrementAndGet());
+					Thread t = new Thread(() -> {
+						priority.lowerCurrentThread();
+						r.run();
+					}, "engine-work-" + count.incrementAndGet());
 					t.setDaemon(true);
 					return t;
 				});

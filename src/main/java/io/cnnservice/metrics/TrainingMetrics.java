@@ -57,6 +57,8 @@ public class TrainingMetrics {
 
 		private volatile double epoch;
 
+		private volatile double workerStartup = Double.NaN;
+
 		private final List<Meter> meters = new ArrayList<>();
 
 		private Counter images;
@@ -66,6 +68,11 @@ public class TrainingMetrics {
 			this.images.increment(count);
 			this.loss = runningLoss;
 			this.imagesPerSecond = speed;
+		}
+
+		/** Seconds from the worker process's start to the job's first batch. */
+		public void workerStarted(double seconds) {
+			this.workerStartup = seconds;
 		}
 
 		/**
@@ -131,6 +138,11 @@ public class TrainingMetrics {
 		g.images = images(architecture, dataset);
 		g.meters.add(Gauge.builder("cnn.training.images.per.second", g, j -> j.imagesPerSecond)
 			.description("Training speed of the job's current epoch")
+			.tag("job_id", jobId)
+			.register(this.registry));
+		g.meters.add(Gauge.builder("cnn.training.worker.startup", g, j -> j.workerStartup)
+			.description("Seconds from the job's worker process start to its first batch (NaN in the API process)")
+			.baseUnit("seconds")
 			.tag("job_id", jobId)
 			.register(this.registry));
 		g.meters.add(Gauge.builder("cnn.training.loss", g, j -> j.loss)

@@ -11,10 +11,13 @@ import org.springframework.validation.annotation.Validated;
  * {@code batch/v1} Job, and this process never trains
  * @param isolation with the local runner, {@code process}: each job in a worker process
  * of its own; {@code thread}: in this process, sharing its cores with serving
+ * @param workerThreads the engine's intra-op threads in a worker process; 0: one per core
+ * but one, which the service keeps for serving (at least 1)
  */
 @Validated
 @ConfigurationProperties("cnn.training")
-public record RunnerProperties(@DefaultValue("local") Runner runner, @DefaultValue("process") Isolation isolation) {
+public record RunnerProperties(@DefaultValue("local") Runner runner, @DefaultValue("process") Isolation isolation,
+		@DefaultValue("0") @jakarta.validation.constraints.Min(0) @jakarta.validation.constraints.Max(512) int workerThreads) {
 
 	public enum Runner {
 
@@ -26,6 +29,12 @@ public record RunnerProperties(@DefaultValue("local") Runner runner, @DefaultVal
 
 		PROCESS, THREAD
 
+	}
+
+	/** The intra-op threads a worker process is started with. */
+	int workerIntraOpThreads() {
+		return (this.workerThreads > 0) ? this.workerThreads
+				: Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
 	}
 
 	/** Whether this process's executor runs a job in a worker process it starts. */

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -71,6 +72,9 @@ public class TrainingJobService {
 
 	private final ThreadPoolExecutor executor;
 
+	/** The one thread that hands jobs to the executor, so that it makes its threads. */
+	private final java.util.concurrent.ExecutorService launcher;
+
 	/** Jobs handed to a worker process that may not hold their lease yet. */
 	private final Set<String> handedOff = ConcurrentHashMap.newKeySet();
 
@@ -111,6 +115,16 @@ public class TrainingJobService {
 					return t;
 				});
 		this.executor.allowCoreThreadTimeOut(true);
+		// started now, on the start-up thread, before request threads lower their
+		// priority (ServingPriority): the training threads it makes, and the worker
+		// processes they start, inherit its normal priority
+		this.launcher = Executors.newSingleThreadExecutor(r -> {
+			Thread t = new Thread(r, "training-launcher");
+			t.setDaemon(true);
+			return t;
+		});
+		this.launcher.submit(() -> {
+		});
 	}
 
 	/**
@@ -278,10 +292,21 @@ public class TrainingJobService {
 	/** Runs the job when a worker is free; false when the queue is full. */
 	private boolean enqueue(TrainingJob job) {
 		try {
-			this.executor.execute(() -> execute(job));
-			return true;
+			return this.launcher.submit(() -> {
+				try {
+					this.executor.execute(() -> execute(job));
+					return true;
+				}
+				catch (RejectedExecutionException ex) {
+					return false;
+				}
+			}).get();
 		}
-		catch (RejectedExecutionException ex) {
+		catch (java.util.concurrent.ExecutionException ex) {
+			throw new IllegalStateException("cannot queue training job " + job.id(), ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 			return false;
 		}
 	}
@@ -440,8 +465,9 @@ public class TrainingJobService {
 		}
 		TrainingJobView view = this.repository.load(id).orElse(job.view());
 		remember(view);
-		if (exit == WorkerProperties.EXIT_DONE || exit == WorkerProperties.EXIT_FAILED
-				|| exit == WorkerProperties.EXIT_HELD_ELSEWHERE || view.status().isFinished()) {
+		// the record, not the exit status, says how it ended: a worker that could not
+		// even start exits 1 too
+		if (view.status().isFinished() || exit == WorkerProperties.EXIT_HELD_ELSEWHERE) {
 			return;
 		}
 		if (view.startedAt() == null && this.leases.acquire(id)) {

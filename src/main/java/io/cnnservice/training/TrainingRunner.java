@@ -73,8 +73,12 @@ class TrainingRunner {
 
 	private final DurabilityProperties durability;
 
+	private final boolean worker;
+
 	TrainingRunner(DatasetCatalog datasets, ArchitectureCatalog architectures, EngineRuntime runtime, ModelStore store,
-			JsonMapper json, TrainingMetrics metrics, CheckpointStore checkpoints, DurabilityProperties durability) {
+			JsonMapper json, TrainingMetrics metrics, CheckpointStore checkpoints, DurabilityProperties durability,
+			WorkerProperties worker) {
+		this.worker = worker.isWorker();
 		this.metrics = metrics;
 		this.datasets = datasets;
 		this.architectures = architectures;
@@ -153,11 +157,15 @@ class TrainingRunner {
 				StopCheck stop = new StopCheck(job);
 				Checkpointer checkpointer = new Checkpointer(job, this.checkpoints, block, optimizer, names(block),
 						this.metrics::checkpointWritten, this.durability.checkpointInterval());
-				List<LoopListener> listeners = List.of(stop, new DivergenceCheck(batches, req.learningRate()),
-						new ProgressReporter(job, batches, System.nanoTime(),
-								state.trainingNanos + state.epochNanosBefore),
-						new GaugeReporter(this.metrics.jobStarted(job.id(), req.architecture(), req.dataset())),
-						checkpointer, new JobRecorder(job, persist));
+				TrainingMetrics.JobGauges gauges = this.metrics.jobStarted(job.id(), req.architecture(), req.dataset());
+				List<LoopListener> listeners = new java.util.ArrayList<>(
+						List.of(stop, new DivergenceCheck(batches, req.learningRate()),
+								new ProgressReporter(job, batches, System.nanoTime(),
+										state.trainingNanos + state.epochNanosBefore),
+								new GaugeReporter(gauges), checkpointer, new JobRecorder(job, persist)));
+				if (this.worker) {
+					listeners.add(new StartupReporter(job.id(), gauges));
+				}
 				TrainingLoop loop = new TrainingLoop(req, trainer,
 						new TrainingLoop.Data(train, test, trainBatches, testBatches), batchSize, schedule, stop,
 						listeners);

@@ -33,11 +33,14 @@ class WorkerProcesses {
 
 	private final ConfigurableEnvironment environment;
 
+	private final RunnerProperties runners;
+
 	/** Metrics port of each running worker, by job id. */
 	private final Map<String, Integer> metricsPorts = new ConcurrentHashMap<>();
 
-	WorkerProcesses(ConfigurableEnvironment environment) {
+	WorkerProcesses(ConfigurableEnvironment environment, RunnerProperties runners) {
 		this.environment = environment;
+		this.runners = runners;
 	}
 
 	/**
@@ -85,6 +88,8 @@ class WorkerProcesses {
 			command.addAll(List.of("-cp", classPath, Application.class.getName()));
 		}
 		forwardedProperties().forEach((name, value) -> command.add("--" + name + "=" + value));
+		// a worker's threads are its own: this process's are set for serving
+		command.add("--cnn.engine.intra-op-threads=" + this.runners.workerIntraOpThreads());
 		command.add("--cnn.worker.job-id=" + jobId);
 		command.add("--cnn.worker.metrics-port=" + metricsPort);
 		return command;
@@ -99,7 +104,8 @@ class WorkerProcesses {
 		this.environment.getPropertySources().forEach(source -> {
 			if (source instanceof EnumerablePropertySource<?> enumerable) {
 				for (String name : enumerable.getPropertyNames()) {
-					if ((name.startsWith("cnn.") || name.startsWith("logging.")) && !name.startsWith("cnn.worker.")) {
+					if ((name.startsWith("cnn.") || name.startsWith("logging.")) && !name.startsWith("cnn.worker.")
+							&& !name.equals("cnn.engine.intra-op-threads")) {
 						names.add(name);
 					}
 				}

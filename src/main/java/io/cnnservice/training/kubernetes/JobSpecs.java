@@ -73,7 +73,8 @@ final class JobSpecs {
 		TrainingRequest request = view.request();
 		check(request.resources());
 		Map<String, String> labels = new LinkedHashMap<>();
-		labels.put(NAME_LABEL, "cnn-service");
+		// not the serving pods' name: the Service and the disruption budget select those
+		labels.put(NAME_LABEL, "cnn-service-training");
 		labels.put(COMPONENT_LABEL, COMPONENT);
 		labels.put("app.kubernetes.io/managed-by", "cnn-service");
 		labels.put(JOB_ID_LABEL, view.id());
@@ -95,6 +96,11 @@ final class JobSpecs {
 			.findFirst()
 			.orElse(pod.getSpec().getContainers().get(0));
 		List<String> args = new ArrayList<>((worker.getArgs() != null) ? worker.getArgs() : List.of());
+		// as many engine threads as cores requested: the JVM may see the whole node
+		String cpu = (request.resources() != null && request.resources().cpu() != null) ? request.resources().cpu()
+				: this.properties.pods().cpu();
+		args.add("--cnn.engine.intra-op-threads="
+				+ Math.max(1, amount(cpu).setScale(0, java.math.RoundingMode.CEILING).intValue()));
 		args.add("--cnn.worker.job-id=" + view.id());
 		args.add("--cnn.worker.metrics-port=" + this.properties.jobs().metricsPort());
 		worker.setArgs(args);
@@ -105,7 +111,10 @@ final class JobSpecs {
 			.build());
 		worker.setPorts(ports);
 		worker.setResources(resources(request.resources()));
-		if (gpus(request) > 0) {
+		if (gpus(request.resources()) > 0) {
+			if (this.properties.gpu().image() != null) {
+				worker.setImage(this.properties.gpu().image());
+			}
 			Map<String, String> selector = new LinkedHashMap<>(
 					(pod.getSpec().getNodeSelector() != null) ? pod.getSpec().getNodeSelector() : Map.of());
 			selector.putAll(this.properties.gpu().nodeSelector());
@@ -145,7 +154,7 @@ final class JobSpecs {
 		// no CPU limit: a throttled trainer is slower, not safer
 		Map<String, Quantity> limits = new LinkedHashMap<>();
 		limits.put("memory", new Quantity(memory));
-		int gpu = (asked != null && asked.gpu() != null) ? asked.gpu() : 0;
+		int gpu = gpus(asked);
 		if (gpu > 0) {
 			requests.put(this.properties.gpu().resource(), new Quantity(Integer.toString(gpu)));
 			limits.put(this.properties.gpu().resource(), new Quantity(Integer.toString(gpu)));
@@ -156,8 +165,8 @@ final class JobSpecs {
 		return resources;
 	}
 
-	private static int gpus(TrainingRequest request) {
-		return (request.resources() != null && request.resources().gpu() != null) ? request.resources().gpu() : 0;
+	private int gpus(TrainingRequest.Resources asked) {
+		return (asked != null && asked.gpu() != null) ? asked.gpu() : this.properties.pods().gpu();
 	}
 
 	/** A new name each time, so a resumed job's Job never clashes with a finished one. */

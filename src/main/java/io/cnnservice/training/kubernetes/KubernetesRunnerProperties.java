@@ -54,26 +54,29 @@ public record KubernetesRunnerProperties(String apiServer, String namespace,
 	 * Kubernetes quantities: {@code cpu} as {@code 2} or {@code 500m}, {@code memory} as
 	 * {@code 4Gi}.
 	 *
+	 * @param gpu GPUs a job gets unless it says
 	 * @param cpu CPU a job requests unless it says
 	 * @param memory memory a job requests (and is limited to) unless it says
 	 * @param maxCpu the most a request may ask for
 	 * @param maxMemory the most a request may ask for
 	 * @param maxGpu the most GPUs a request may ask for
 	 */
-	public record Pods(@DefaultValue("2") @NotBlank String cpu, @DefaultValue("4Gi") @NotBlank String memory,
-			@DefaultValue("8") @NotBlank String maxCpu, @DefaultValue("16Gi") @NotBlank String maxMemory,
-			@DefaultValue("1") @Min(0) @Max(16) int maxGpu) {
+	public record Pods(@DefaultValue("0") @Min(0) @Max(16) int gpu, @DefaultValue("2") @NotBlank String cpu,
+			@DefaultValue("4Gi") @NotBlank String memory, @DefaultValue("8") @NotBlank String maxCpu,
+			@DefaultValue("16Gi") @NotBlank String maxMemory, @DefaultValue("1") @Min(0) @Max(16) int maxGpu) {
 	}
 
 	/**
+	 * @param image the image of pods that get a GPU (a CUDA build); unset: the template's
 	 * @param resource the extended resource a GPU is
 	 * @param nodeSelector added to a GPU job's pod
 	 * @param tolerations added to a GPU job's pod, so it may run on tainted GPU nodes
 	 */
-	public record Gpu(@DefaultValue("nvidia.com/gpu") @NotBlank String resource, Map<String, String> nodeSelector,
-			@Valid List<Toleration> tolerations) {
+	public record Gpu(String image, @DefaultValue("nvidia.com/gpu") @NotBlank String resource,
+			Map<String, String> nodeSelector, @Valid List<Toleration> tolerations) {
 
 		public Gpu {
+			image = (image == null || image.isBlank()) ? null : image;
 			nodeSelector = (nodeSelector != null) ? Map.copyOf(nodeSelector) : Map.of();
 			tolerations = (tolerations != null) ? List.copyOf(tolerations) : List.of();
 		}

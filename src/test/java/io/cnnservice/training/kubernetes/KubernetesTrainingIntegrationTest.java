@@ -69,6 +69,10 @@ class KubernetesTrainingIntegrationTest {
 
 	@BeforeAll
 	void startClusterAndApi() throws Exception {
+		// one line per request of a reconcile loop that runs every 300 ms would drown the
+		// test output
+		((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.fabric8.mockwebserver"))
+			.setLevel(ch.qos.logback.classic.Level.WARN);
 		this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
 				new KubernetesCrudDispatcher(), false);
 		this.server.init(InetAddress.getByName("127.0.0.1"), 0);
