@@ -210,7 +210,7 @@ class KubernetesTrainingIntegrationTest {
 	}
 
 	@Test
-	void cancelThroughTheOtherReplicaDeletesTheJobAndEndsItsWorker() throws Exception {
+	void cancelThroughTheOtherReplicaDeletesTheJobAndEndsItsWorkerAndResumeStartsANewOne() throws Exception {
 		String id = this.api.submit("""
 				{"architecture": "lenet", "dataset": "mnist", "epochs": 500, "batchSize": 16, "trainLimit": 1920,
 				 "testLimit": 100, "seed": 3, "modelName": "cluster-cancel"}""");
@@ -236,6 +236,22 @@ class KubernetesTrainingIntegrationTest {
 		JsonNode ended = this.api.waitUntilFinished(id, Duration.ofSeconds(30));
 		assertThat(ended.get("status").asString()).isEqualTo("CANCELLED");
 		assertThat(ended.get("error").asString()).isEqualTo("cancelled by request");
+
+		// resumed through the first replica: a new Job, whose worker continues from the
+		// cancel's checkpoint
+		HttpResponse<String> resume = this.api.post("/api/v1/training-jobs/" + id + "/resume", "");
+		assertThat(resume.statusCode()).as(resume.body()).isEqualTo(202);
+		Job again = jobOf(id);
+		assertThat(again.getMetadata().getName()).isNotEqualTo(jobName);
+		JsonNode resumed = this.replica.waitFor(id,
+				j -> j.get("status").asString().equals("RUNNING") && j.get("recovery").has("resumedFrom"),
+				Duration.ofMinutes(2));
+		assertThat(resumed.get("recovery").get("resumedFrom").get("batch").asInt()
+				+ resumed.get("recovery").get("resumedFrom").get("epoch").asInt())
+			.isPositive();
+		assertThat(this.replica.post("/api/v1/training-jobs/" + id + "/cancel", "").statusCode()).isEqualTo(202);
+		assertThat(this.api.waitUntilFinished(id, Duration.ofSeconds(60)).get("status").asString())
+			.isEqualTo("CANCELLED");
 	}
 
 	@Test
