@@ -53,7 +53,8 @@ class TrainingJobController {
 							 "errors": [{"field": "batchSize", "message": "must be less than or equal to 4096"}]}""")))
 	@ApiResponse(responseCode = "422", description = "The dataset exists but cannot be read or downloaded",
 			content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-	@ApiResponse(responseCode = "503", description = "The queue is full; see Retry-After",
+	@ApiResponse(responseCode = "503",
+			description = "The queue is full, as many cluster Jobs as allowed exist, or the cluster cannot take Jobs now; see Retry-After",
 			content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
 	ResponseEntity<TrainingJobView> submit(@Valid @RequestBody TrainingRequest request) {
 		TrainingJobView job = this.service.submit(request);

@@ -25,6 +25,13 @@ public class TrainingQueueFullException extends RuntimeException {
 				retryAfterSeconds);
 	}
 
+	/**
+	 * The cluster cannot take the job now: its API server is away, or its template is.
+	 */
+	public static TrainingQueueFullException clusterUnavailable(String why, int retryAfterSeconds) {
+		return new TrainingQueueFullException("The cluster cannot run training Jobs now: " + why, retryAfterSeconds);
+	}
+
 	public static TrainingQueueFullException draining(int retryAfterSeconds) {
 		return new TrainingQueueFullException(
 				"The service is shutting down and takes no new jobs; submit again shortly, to another replica or to this one once it is back",

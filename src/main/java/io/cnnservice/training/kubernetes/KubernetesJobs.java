@@ -49,6 +49,17 @@ class KubernetesJobs implements ClusterJobs {
 	@Override
 	public void launch(TrainingJobView job) {
 		this.specs.check(job.request().resources());
+		try {
+			create(job);
+		}
+		catch (KubernetesClientException | IllegalStateException ex) {
+			// the API server is away or the template is missing: the client did nothing
+			// wrong
+			throw TrainingQueueFullException.clusterUnavailable(ex.getMessage(), this.retryAfterSeconds);
+		}
+	}
+
+	private void create(TrainingJobView job) {
 		List<Job> existing = workerJobs();
 		long active = existing.stream().filter(j -> !finished(j)).count();
 		if (active >= this.properties.maxActiveJobs()) {

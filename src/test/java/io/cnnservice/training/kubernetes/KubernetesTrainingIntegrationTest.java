@@ -329,6 +329,25 @@ class KubernetesTrainingIntegrationTest {
 			.equals(new Quantity("16")));
 	}
 
+	@Test
+	void withoutItsPodTemplateTheClusterRefusesJobsWith503NamingIt() throws Exception {
+		var templates = this.client.configMaps().inNamespace(NAMESPACE).withName("cnn-service-worker-template");
+		var template = templates.get();
+		templates.delete();
+		try {
+			HttpResponse<String> refused = this.api.post("/api/v1/training-jobs",
+					"{\"architecture\": \"lenet\", \"dataset\": \"mnist\", \"modelName\": \"cluster-no-template\"}");
+			assertThat(refused.statusCode()).isEqualTo(503);
+			assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+			assertThat(refused.body()).contains("cnn-service-worker-template");
+			assertThat(this.api.get("/api/v1/training-jobs").toString()).doesNotContain("cluster-no-template");
+		}
+		finally {
+			template.getMetadata().setResourceVersion(null);
+			this.client.configMaps().inNamespace(NAMESPACE).resource(template).create();
+		}
+	}
+
 	private Job jobOf(String id) {
 		List<Job> jobs = this.client.batch()
 			.v1()
