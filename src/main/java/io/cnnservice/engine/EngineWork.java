@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -47,7 +48,7 @@ public class EngineWork implements DisposableBean {
 		this(ServingPriority.unchanged());
 	}
 
-	@org.springframework.beans.factory.annotation.Autowired
+	@Autowired
 	public EngineWork(ServingPriority priority) {
 		int cores = Runtime.getRuntime().availableProcessors();
 		AtomicInteger count = new AtomicInteger();

@@ -44,26 +44,22 @@ class JobLifecycle implements SmartLifecycle {
 			t.setDaemon(true);
 			return t;
 		});
-		long every = this.properties.heartbeat().toMillis();
-		this.heartbeat.scheduleWithFixedDelay(() -> {
-			try {
-				this.jobs.heartbeat();
-			}
-			catch (RuntimeException ex) {
-				// one bad look at the store must not end the heartbeat
-				log.warn("Job lease heartbeat failed", ex);
-			}
-		}, every, every, TimeUnit.MILLISECONDS);
+		// one bad look at the store must not end either task
+		every(this.properties.heartbeat().toMillis(), this.jobs::heartbeat, "Job lease heartbeat");
 		// requests other processes leave (a cancel through another replica)
+		every(REQUEST_POLL_MILLIS, this.jobs::pollRequests, "Reading job requests");
+		this.running = true;
+	}
+
+	private void every(long millis, Runnable task, String what) {
 		this.heartbeat.scheduleWithFixedDelay(() -> {
 			try {
-				this.jobs.pollRequests();
+				task.run();
 			}
 			catch (RuntimeException ex) {
-				log.warn("Reading job requests failed", ex);
+				log.warn("{} failed", what, ex);
 			}
-		}, REQUEST_POLL_MILLIS, REQUEST_POLL_MILLIS, TimeUnit.MILLISECONDS);
-		this.running = true;
+		}, millis, millis, TimeUnit.MILLISECONDS);
 	}
 
 	@Override

@@ -1,5 +1,8 @@
 package io.cnnservice.training;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -17,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("cnn.training")
 public record RunnerProperties(@DefaultValue("local") Runner runner, @DefaultValue("process") Isolation isolation,
-		@DefaultValue("0") @jakarta.validation.constraints.Min(0) @jakarta.validation.constraints.Max(512) int workerThreads) {
+		@DefaultValue("0") @Min(0) @Max(512) int workerThreads) {
 
 	public enum Runner {
 

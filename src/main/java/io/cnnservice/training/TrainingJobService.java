@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import io.cnnservice.architectures.Architecture;
 import io.cnnservice.architectures.ArchitectureCatalog;
@@ -564,30 +565,44 @@ public class TrainingJobService {
 	}
 
 	/**
-	 * Records what the cluster says of a job no worker runs: why its pod waits (kept as
-	 * the queued job's message), or that its Job failed for good.
-	 * @param failure whether the job has failed
+	 * Records why a queued job that no worker runs waits (its pod is pending), as the
+	 * job's message.
 	 */
-	public void clusterVerdict(String id, String message, boolean failure) {
+	public void clusterWaiting(String id, String reason) {
+		recordForCluster(id, job -> {
+			if (job.status() != JobStatus.QUEUED || reason.equals(job.view().error())) {
+				return false;
+			}
+			job.waiting(reason);
+			return true;
+		});
+	}
+
+	/** Fails a job that no worker runs, whose cluster Job failed for good or vanished. */
+	public void clusterFailed(String id, String reason) {
+		recordForCluster(id, job -> {
+			job.finish(JobStatus.FAILED, reason);
+			return true;
+		});
+	}
+
+	/**
+	 * Changes the stored record of an unfinished job under its lease, unless a worker
+	 * holds it.
+	 * @param change changes the job; false when there is nothing to save
+	 */
+	private void recordForCluster(String id, Predicate<TrainingJob> change) {
 		if (!this.leases.acquire(id)) {
 			return;
 		}
 		try {
 			Optional<TrainingJobView> stored = this.repository.load(id);
-			if (stored.isEmpty() || stored.get().status().isFinished()) {
-				return;
+			if (stored.isPresent() && !stored.get().status().isFinished()) {
+				TrainingJob job = remember(stored.get());
+				if (change.test(job)) {
+					this.repository.save(job);
+				}
 			}
-			TrainingJob job = remember(stored.get());
-			if (failure) {
-				job.finish(JobStatus.FAILED, message);
-			}
-			else if (job.status() == JobStatus.QUEUED && !message.equals(job.view().error())) {
-				job.waiting(message);
-			}
-			else {
-				return;
-			}
-			this.repository.save(job);
 		}
 		finally {
 			this.leases.release(id);
@@ -633,6 +648,8 @@ public class TrainingJobService {
 				job.requeue("resumed by request", true);
 				this.repository.clearCancelRequest(id);
 				this.repository.save(job);
+				// its earlier Job, if still kept for its logs, must not run again
+				this.cluster.stop(id);
 				this.cluster.launch(job.view());
 			}
 			catch (RuntimeException ex) {

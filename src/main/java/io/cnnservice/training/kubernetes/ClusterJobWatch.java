@@ -95,9 +95,8 @@ class ClusterJobWatch implements SmartLifecycle {
 			List<Job> mine = jobsById.getOrDefault(view.id(), List.of());
 			if (mine.isEmpty()) {
 				if (view.createdAt().plus(GRACE).isBefore(Instant.now())) {
-					this.service.clusterVerdict(view.id(),
-							"its Kubernetes Job is gone (deleted, or removed after it finished) before the job ended",
-							true);
+					this.service.clusterFailed(view.id(),
+							"its Kubernetes Job is gone (deleted, or removed after it finished) before the job ended");
 				}
 				continue;
 			}
@@ -107,8 +106,8 @@ class ClusterJobWatch implements SmartLifecycle {
 				.findFirst()
 				.orElse(null);
 			if (failed != null && mine.stream().allMatch(KubernetesJobs::finished)) {
-				this.service.clusterVerdict(view.id(), "its Kubernetes Job failed: " + failed.getReason()
-						+ ((failed.getMessage() != null) ? ": " + failed.getMessage() : ""), true);
+				this.service.clusterFailed(view.id(), "its Kubernetes Job failed: " + failed.getReason()
+						+ ((failed.getMessage() != null) ? ": " + failed.getMessage() : ""));
 				continue;
 			}
 			if (view.status() == JobStatus.QUEUED) {
@@ -119,7 +118,7 @@ class ClusterJobWatch implements SmartLifecycle {
 					.findFirst()
 					.orElse(null);
 				if (waiting != null) {
-					this.service.clusterVerdict(view.id(), waiting, false);
+					this.service.clusterWaiting(view.id(), waiting);
 				}
 			}
 		}

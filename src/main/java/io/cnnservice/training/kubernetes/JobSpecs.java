@@ -68,10 +68,12 @@ final class JobSpecs {
 		}
 	}
 
-	/** The Job that runs the job's worker, on a copy of the template. */
-	Job build(TrainingJobView view, PodTemplateSpec template) {
+	/**
+	 * The Job that runs the job's worker, made from the template (which it changes), for
+	 * a request {@link #check checked} already.
+	 */
+	Job build(TrainingJobView view, PodTemplateSpec pod) {
 		TrainingRequest request = view.request();
-		check(request.resources());
 		Map<String, String> labels = new LinkedHashMap<>();
 		// not the serving pods' name: the Service and the disruption budget select those
 		labels.put(NAME_LABEL, "cnn-service-training");
@@ -85,7 +87,6 @@ final class JobSpecs {
 		annotations.put("cnn-service/architecture", request.architecture());
 		annotations.put("cnn-service/dataset", request.dataset());
 
-		PodTemplateSpec pod = template;
 		pod.getMetadata().getLabels().putAll(labels);
 		pod.getMetadata().getAnnotations().putAll(annotations);
 		pod.getSpec().setRestartPolicy("Never");

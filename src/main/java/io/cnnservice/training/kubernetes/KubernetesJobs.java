@@ -66,8 +66,6 @@ class KubernetesJobs implements ClusterJobs {
 			throw TrainingQueueFullException.clusterFull(active, this.properties.maxActiveJobs(),
 					this.retryAfterSeconds);
 		}
-		// a resumed job's earlier Job, if still kept for its logs, must not run again
-		stop(job.id());
 		Job created = this.client.batch()
 			.v1()
 			.jobs()

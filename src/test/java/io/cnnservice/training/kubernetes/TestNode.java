@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
@@ -141,17 +143,7 @@ final class TestNode implements AutoCloseable {
 		synchronized (this) {
 			this.started.add(podName);
 		}
-		Pod pod = new PodBuilder().withNewMetadata()
-			.withName(podName)
-			.withNamespace(this.namespace)
-			.withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
-			.endMetadata()
-			.withSpec(job.getSpec().getTemplate().getSpec())
-			.withNewStatus()
-			.withPhase("Running")
-			.endStatus()
-			.build();
-		this.pods.put(podName, this.client.pods().inNamespace(this.namespace).resource(pod).create());
+		createPod(job, podName, new PodStatusBuilder().withPhase("Running").build());
 		JobStatus status = status(job);
 		status.setActive(1);
 		if (status.getStartTime() == null) {
@@ -194,21 +186,26 @@ final class TestNode implements AutoCloseable {
 		if (this.pods.containsKey(podName)) {
 			return;
 		}
+		createPod(job, podName,
+				new PodStatusBuilder().withPhase("Pending")
+					.addNewCondition()
+					.withType("PodScheduled")
+					.withStatus("False")
+					.withReason("Unschedulable")
+					.withMessage(NO_GPU)
+					.endCondition()
+					.build());
+	}
+
+	/** The Pod object of one of the Job's pods, as the Job controller creates it. */
+	private void createPod(Job job, String podName, PodStatus status) {
 		Pod pod = new PodBuilder().withNewMetadata()
 			.withName(podName)
 			.withNamespace(this.namespace)
 			.withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
 			.endMetadata()
 			.withSpec(job.getSpec().getTemplate().getSpec())
-			.withNewStatus()
-			.withPhase("Pending")
-			.addNewCondition()
-			.withType("PodScheduled")
-			.withStatus("False")
-			.withReason("Unschedulable")
-			.withMessage(NO_GPU)
-			.endCondition()
-			.endStatus()
+			.withStatus(status)
 			.build();
 		this.pods.put(podName, this.client.pods().inNamespace(this.namespace).resource(pod).create());
 	}
