@@ -8,6 +8,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -30,6 +31,9 @@ class DatasetController {
 	 */
 	private static final Duration FIRST_BYTES_WAIT = Duration.ofSeconds(10);
 
+	/** The servlet role that may see file locations. */
+	private static final String ADMIN_ROLE = "admin";
+
 	private final DatasetCatalog catalog;
 
 	DatasetController(DatasetCatalog catalog) {
@@ -38,8 +42,8 @@ class DatasetController {
 
 	@GetMapping
 	@Operation(summary = "Standard and custom datasets: state, classes, input shape, sizes, download progress")
-	List<DatasetInfo> list() {
-		return this.catalog.list();
+	List<DatasetInfo> list(HttpServletRequest request) {
+		return this.catalog.list().stream().map(d -> visible(d, request)).toList();
 	}
 
 	@GetMapping("/{name}")
@@ -48,8 +52,13 @@ class DatasetController {
 	@ApiResponse(responseCode = "404", description = "No such dataset",
 			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
 					schema = @Schema(implementation = ProblemDetail.class)))
-	DatasetInfo get(@PathVariable String name) {
-		return this.catalog.describe(name);
+	DatasetInfo get(@PathVariable String name, HttpServletRequest request) {
+		return visible(this.catalog.describe(name), request);
+	}
+
+	/** Where a dataset lives on disk is the operator's business: admin keys see it. */
+	private static DatasetInfo visible(DatasetInfo info, HttpServletRequest request) {
+		return request.isUserInRole(ADMIN_ROLE) ? info : info.withoutLocation();
 	}
 
 	@PostMapping("/{name}/download")
@@ -67,8 +76,8 @@ class DatasetController {
 	@ApiResponse(responseCode = "502", description = "Every mirror failed; the detail names each and why",
 			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
 					schema = @Schema(implementation = ProblemDetail.class)))
-	ResponseEntity<DatasetInfo> download(@PathVariable String name) {
-		DatasetInfo info = this.catalog.download(name, FIRST_BYTES_WAIT);
+	ResponseEntity<DatasetInfo> download(@PathVariable String name, HttpServletRequest request) {
+		DatasetInfo info = visible(this.catalog.download(name, FIRST_BYTES_WAIT), request);
 		if (info.ready()) {
 			return ResponseEntity.ok(info);
 		}

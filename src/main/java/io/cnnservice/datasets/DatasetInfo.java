@@ -41,6 +41,12 @@ public record DatasetInfo(String name, String kind, String state, String format,
 
 	public static final String INVALID = "invalid";
 
+	/** The same without where it lives on disk, for callers who may not see paths. */
+	public DatasetInfo withoutLocation() {
+		return new DatasetInfo(this.name, this.kind, this.state, this.format, this.classes, this.inputShape,
+				this.trainSize, this.testSize, null, this.loaded, this.downloadable, this.download, this.problem);
+	}
+
 	/** Whether it can be trained on now. */
 	@JsonProperty("ready")
 	public boolean ready() {

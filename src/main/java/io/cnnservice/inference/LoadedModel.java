@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -36,6 +37,8 @@ final class LoadedModel implements AutoCloseable {
 
 	private final ModelMetadata metadata;
 
+	private final InputSpec spec;
+
 	private final Model model;
 
 	private final BlockingQueue<Predictor<Batch, float[]>> pool;
@@ -53,6 +56,7 @@ final class LoadedModel implements AutoCloseable {
 		this.metadata = metadata;
 		List<Integer> shape = metadata.inputShape();
 		InputSpec spec = new InputSpec(shape.get(0), shape.get(1), shape.get(2), metadata.classes().size());
+		this.spec = spec;
 		ArchitectureOptions options = ArchitectureOptions.fromRecorded(metadata.architectureOptions());
 		this.model = Model.newInstance(metadata.name(), device, EngineRuntime.ENGINE_NAME);
 		try {
@@ -115,10 +119,12 @@ final class LoadedModel implements AutoCloseable {
 	 * @param images {@code n} images of channels x height x width floats, back to back
 	 * @param views the views each image is scored under: the model's recorded ones, or
 	 * {@link TestTimeViews#NONE} for one pass
+	 * @param maxPass most images times views one forward pass may hold: a larger batch
+	 * runs in several passes on the same predictor, which bounds the engine's memory
 	 * @return {@code n x classes} probabilities, row by row
 	 * @throws PoolSaturatedException when no predictor frees up in time
 	 */
-	float[] predict(float[] images, TestTimeViews views, long timeoutMillis, int retryAfterSeconds)
+	float[] predict(float[] images, TestTimeViews views, int maxPass, long timeoutMillis, int retryAfterSeconds)
 			throws TranslateException {
 		Predictor<Batch, float[]> predictor;
 		try {
@@ -132,7 +138,21 @@ final class LoadedModel implements AutoCloseable {
 			throw new PoolSaturatedException(this.metadata.name(), this.all.size(), retryAfterSeconds);
 		}
 		try {
-			return predictor.predict(new Batch(images, views));
+			int imageSize = this.spec.channels() * this.spec.height() * this.spec.width();
+			int n = images.length / imageSize;
+			int perPass = Math.max(1, maxPass / views.count());
+			if (n <= perPass) {
+				return predictor.predict(new Batch(images, views));
+			}
+			int classes = this.spec.classes();
+			float[] probabilities = new float[n * classes];
+			for (int first = 0; first < n; first += perPass) {
+				int count = Math.min(perPass, n - first);
+				float[] part = Arrays.copyOfRange(images, first * imageSize, (first + count) * imageSize);
+				System.arraycopy(predictor.predict(new Batch(part, views)), 0, probabilities, first * classes,
+						count * classes);
+			}
+			return probabilities;
 		}
 		finally {
 			this.pool.add(predictor);

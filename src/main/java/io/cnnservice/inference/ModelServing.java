@@ -227,7 +227,7 @@ public class ModelServing {
 		LoadedModel model = acquire(metadata);
 		try {
 			long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-			return model.predict(inputs, views, left, this.properties.retryAfterSeconds());
+			return model.predict(inputs, views, this.properties.maxBatch(), left, this.properties.retryAfterSeconds());
 		}
 		catch (TranslateException ex) {
 			throw new IllegalStateException("inference failed for " + metadata.name() + ": " + ex.getMessage(), ex);

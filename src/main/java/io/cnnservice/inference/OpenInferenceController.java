@@ -10,6 +10,8 @@ import io.cnnservice.models.ModelStore;
 import io.cnnservice.models.ModelSummary;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -29,6 +31,8 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "open inference protocol", description = "KServe v2 REST: health, model metadata and FP32 tensor inference")
 class OpenInferenceController {
 
+	private static final Logger log = LoggerFactory.getLogger(OpenInferenceController.class);
+
 	static final String INPUT = "input";
 
 	static final String OUTPUT = "probabilities";
@@ -39,8 +43,12 @@ class OpenInferenceController {
 
 	private final EngineRuntime runtime;
 
-	OpenInferenceController(ModelServing serving, ModelStore store, EngineRuntime runtime) {
+	private final InferenceProperties properties;
+
+	OpenInferenceController(ModelServing serving, ModelStore store, EngineRuntime runtime,
+			InferenceProperties properties) {
 		this.serving = serving;
+		this.properties = properties;
 		this.store = store;
 		this.runtime = runtime;
 	}
@@ -70,26 +78,29 @@ class OpenInferenceController {
 	 *
 	 * @param id optional request id, echoed back
 	 * @param inputs exactly one input tensor named "input"
-	 * @param outputs ignored: the only output is "probabilities"
+	 * @param outputs optional; the only output is "probabilities"
 	 * @param parameters optional; {@code "test_time_views": false} scores each image
 	 * alone instead of under the model's test-time views, as {@code testTimeViews=false}
-	 * does on the classify endpoint
+	 * does on the classify endpoint; other parameters are ignored
 	 */
 	record InferRequest(String id, List<Tensor> inputs, List<Map<String, Object>> outputs,
 			Map<String, Object> parameters) {
 
-		/** The one request parameter this server knows. */
+		/** The one request parameter this server reads. */
 		static final String TEST_TIME_VIEWS = "test_time_views";
 
-		/** Whether to use the model's test-time views; a 400 for anything else asked. */
+		/**
+		 * Whether to use the model's test-time views. Other parameters (such as
+		 * {@code content_type}, which clients send out of habit) cannot change the
+		 * answer: they are ignored with a warning.
+		 */
 		boolean testTimeViews() {
 			if (this.parameters == null) {
 				return true;
 			}
 			for (String key : this.parameters.keySet()) {
 				if (!TEST_TIME_VIEWS.equals(key)) {
-					throw new OpenInferenceException(400,
-							"unsupported parameter '" + key + "'; the only one is '" + TEST_TIME_VIEWS + "'");
+					log.warn("Ignoring the infer request parameter '{}': it does not change the answer", key);
 				}
 			}
 			Object value = this.parameters.getOrDefault(TEST_TIME_VIEWS, Boolean.TRUE);
@@ -99,6 +110,7 @@ class OpenInferenceController {
 			}
 			return views;
 		}
+
 	}
 
 	/**
@@ -109,7 +121,18 @@ class OpenInferenceController {
 	 * @param id the request id, if one was given
 	 * @param outputs the probabilities tensor
 	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record InferResponse(String model_name, String model_version, String id, List<Tensor> outputs) {
+	}
+
+	/**
+	 * Server metadata, the protocol's required {@code GET /v2}.
+	 *
+	 * @param name server name
+	 * @param version server version
+	 * @param extensions protocol extensions supported: none
+	 */
+	record ServerMetadata(String name, String version, List<String> extensions) {
 	}
 
 	/**
@@ -133,6 +156,13 @@ class OpenInferenceController {
 	 */
 	record ModelMetadataResponse(String name, List<String> versions, String platform, List<TensorMetadata> inputs,
 			List<TensorMetadata> outputs) {
+	}
+
+	@GetMapping({ "", "/" })
+	@Operation(summary = "Server metadata: name, version and protocol extensions (none)")
+	ServerMetadata server() {
+		String version = OpenInferenceController.class.getPackage().getImplementationVersion();
+		return new ServerMetadata("cnn-service", (version != null) ? version : "dev", List.of());
 	}
 
 	@GetMapping("/health/live")
@@ -178,7 +208,7 @@ class OpenInferenceController {
 			@RequestBody InferRequest request) {
 		ModelMetadata m = this.serving.resolve(name, version);
 		boolean testTimeViews = request.testTimeViews();
-		float[] data = OpenInferenceTensors.input(request, m);
+		float[] data = OpenInferenceTensors.input(request, m, this.properties.maxBatch());
 		float[] probabilities = this.serving.predict(m, data, testTimeViews);
 		long classes = m.classes().size();
 		long n = probabilities.length / classes;

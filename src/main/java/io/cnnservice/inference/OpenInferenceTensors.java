@@ -1,48 +1,65 @@
 package io.cnnservice.inference;
 
 import java.util.List;
+import java.util.Map;
 
 import io.cnnservice.models.ModelMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Checks and flattens the protocol's input tensor against the model's input shape. */
 final class OpenInferenceTensors {
 
-	/** Largest batch one infer call may carry. */
-	static final int MAX_BATCH = 1024;
+	private static final Logger log = LoggerFactory.getLogger(OpenInferenceTensors.class);
+
+	/** The tensor parameter that would put the data after the JSON, which is not read. */
+	private static final String BINARY_DATA_SIZE = "binary_data_size";
 
 	private OpenInferenceTensors() {
 	}
 
-	static float[] input(OpenInferenceController.InferRequest request, ModelMetadata model) {
-		if (request == null || request.inputs() == null || request.inputs().size() != 1) {
+	/**
+	 * The request's one input, checked against the model's shape.
+	 * @param maxBatch most images one request may carry ({@code cnn.inference.max-batch})
+	 */
+	static float[] input(OpenInferenceController.InferRequest request, ModelMetadata model, int maxBatch) {
+		if (request == null || request.inputs() == null || request.inputs().size() != 1
+				|| request.inputs().get(0) == null) {
 			throw new OpenInferenceException(400,
 					"expected exactly one input tensor named '" + OpenInferenceController.INPUT + "'");
 		}
+		checkOutputs(request);
 		OpenInferenceController.Tensor tensor = request.inputs().get(0);
 		if (tensor.name() != null && !tensor.name().equals(OpenInferenceController.INPUT)) {
 			throw new OpenInferenceException(400, "unexpected input '" + tensor.name() + "'; the model's input is '"
 					+ OpenInferenceController.INPUT + "'");
 		}
-		if (tensor.parameters() != null && !tensor.parameters().isEmpty()) {
-			// binary_data_size, the one a client is likely to send, means the tensor's
-			// bytes follow the JSON in the body, which this server does not read
-			throw new OpenInferenceException(400,
-					"unsupported input parameter '" + tensor.parameters().keySet().iterator().next()
-							+ "'; this server takes no tensor parameters and reads the data from JSON only");
+		if (tensor.parameters() != null) {
+			if (tensor.parameters().containsKey(BINARY_DATA_SIZE)) {
+				throw new OpenInferenceException(400, "unsupported input parameter '" + BINARY_DATA_SIZE
+						+ "': this server reads tensor data from the JSON only");
+			}
+			tensor.parameters()
+				.keySet()
+				.forEach(k -> log.warn("Ignoring the input parameter '{}': it does not change the answer", k));
 		}
 		if (!"FP32".equals(tensor.datatype())) {
 			throw new OpenInferenceException(400, "input datatype must be FP32, got " + tensor.datatype());
 		}
 		List<Integer> expected = model.inputShape();
 		List<Long> shape = tensor.shape();
-		if (shape == null || shape.size() != 4 || shape.get(1) != expected.get(0).longValue()
+		if (shape == null || shape.size() != 4 || shape.contains(null) || shape.get(1) != expected.get(0).longValue()
 				|| shape.get(2) != expected.get(1).longValue() || shape.get(3) != expected.get(2).longValue()) {
 			throw new OpenInferenceException(400, "input shape must be [N, " + expected.get(0) + ", " + expected.get(1)
 					+ ", " + expected.get(2) + "], got " + shape);
 		}
 		long n = shape.get(0);
-		if (n < 1 || n > MAX_BATCH) {
-			throw new OpenInferenceException(400, "batch size N must be between 1 and " + MAX_BATCH + ", got " + n);
+		if (n < 1) {
+			throw new OpenInferenceException(400, "batch size N must be at least 1, got " + n);
+		}
+		if (n > maxBatch) {
+			throw new OpenInferenceException(413, "batch size N is " + n + "; one request may carry at most " + maxBatch
+					+ " images (cnn.inference.max-batch): split it");
 		}
 		int size = (int) (n * expected.get(0) * expected.get(1) * expected.get(2));
 		float[] data = new float[size];
@@ -52,6 +69,28 @@ final class OpenInferenceTensors {
 					"input data holds " + count + " values but shape " + shape + " needs " + size);
 		}
 		return data;
+	}
+
+	/**
+	 * Asking for an output the model does not have, or for it in binary, would change the
+	 * answer.
+	 */
+	private static void checkOutputs(OpenInferenceController.InferRequest request) {
+		if (request.outputs() == null) {
+			return;
+		}
+		for (Map<String, Object> output : request.outputs()) {
+			Object name = (output != null) ? output.get("name") : null;
+			if (!OpenInferenceController.OUTPUT.equals(name)) {
+				throw new OpenInferenceException(400,
+						"unknown output " + ((name != null) ? "'" + name + "'" : "(no name)")
+								+ "; the model's only output is '" + OpenInferenceController.OUTPUT + "'");
+			}
+			if (output.get("parameters") instanceof Map<?, ?> parameters
+					&& Boolean.TRUE.equals(parameters.get("binary_data"))) {
+				throw new OpenInferenceException(400, "binary output data is not supported; ask for JSON");
+			}
+		}
 	}
 
 	private static int flatten(Object value, float[] into, int at) {

@@ -15,6 +15,7 @@ import io.cnnservice.inference.InvalidImageException;
 import io.cnnservice.inference.InvalidInferenceRequestException;
 import io.cnnservice.inference.PoolSaturatedException;
 import io.cnnservice.models.ModelNotFoundException;
+import io.cnnservice.security.AccessRefusedException;
 import io.cnnservice.training.InvalidTrainingRequestException;
 import io.cnnservice.training.JobAlreadyFinishedException;
 import io.cnnservice.training.JobNotResumableException;
@@ -33,6 +34,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -139,6 +141,29 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		}
 		return problem(HttpStatus.PAYLOAD_TOO_LARGE, "image-too-large", "Payload Too Large",
 				"The upload is larger than the limit (cnn.inference.max-file-size per file): " + ex.getMessage());
+	}
+
+	@ExceptionHandler(AccessRefusedException.class)
+	ResponseEntity<ProblemDetail> refused(AccessRefusedException ex) {
+		HttpStatus status = HttpStatus.valueOf(ex.status());
+		ProblemDetail pd = (status == HttpStatus.UNAUTHORIZED)
+				? problem(status, "unauthorized", "Unauthorized", ex.getMessage())
+				: problem(status, "forbidden", "Forbidden", ex.getMessage());
+		if (ex.missingRole() != null) {
+			pd.setProperty("requiredRole", ex.missingRole());
+		}
+		ResponseEntity.BodyBuilder response = ResponseEntity.status(status);
+		if (status == HttpStatus.UNAUTHORIZED) {
+			response.header(HttpHeaders.WWW_AUTHENTICATE, AccessRefusedException.CHALLENGE);
+		}
+		return response.body(pd);
+	}
+
+	/** Spring Security's firewall: encoded slashes, dots or semicolons in the path. */
+	@ExceptionHandler(RequestRejectedException.class)
+	ProblemDetail rejected(RequestRejectedException ex) {
+		return problem(HttpStatus.BAD_REQUEST, "invalid-path", "Invalid path",
+				"The request path is not allowed: " + ex.getMessage());
 	}
 
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -47,7 +47,7 @@ class InferenceBench {
 		ModelStore store = new ModelStore(new ModelStoreProperties(Path.of("model-store")),
 				JsonMapper.builder().findAndAddModules().build());
 		InferenceProperties props = new InferenceProperties(DataSize.ofMegabytes(10), 40_000_000, 64, 1,
-				java.time.Duration.ofSeconds(10), 8, 1);
+				java.time.Duration.ofSeconds(10), 8, 1, 64, DataSize.ofMegabytes(8), 200_000_000, 4);
 		ModelServing serving = new ModelServing(store, new ArchitectureCatalog(runtime), runtime,
 				new ImageDecoder(props), props,
 				new io.cnnservice.metrics.InferenceMetrics(

@@ -37,12 +37,12 @@ class LoadedModelTest {
 			while (model.idlePredictors() > 0 && !busy.isDone()) {
 				Thread.onSpinWait();
 			}
-			assertThatThrownBy(() -> model.predict(new float[784], TestTimeViews.NONE, 1, 1))
+			assertThatThrownBy(() -> model.predict(new float[784], TestTimeViews.NONE, Integer.MAX_VALUE, 1, 1))
 				.isInstanceOf(PoolSaturatedException.class)
 				.hasMessageContaining("lenet-mnist");
 			assertThat(busy.get()).hasSize(8192 * 10);
 			assertThat(model.idlePredictors()).isEqualTo(1);
-			float[] one = model.predict(new float[784], TestTimeViews.NONE, 1000, 1);
+			float[] one = model.predict(new float[784], TestTimeViews.NONE, Integer.MAX_VALUE, 1000, 1);
 			float sum = 0;
 			for (float p : one) {
 				sum += p;
@@ -82,7 +82,8 @@ class LoadedModelTest {
 			int[][] moves = { { 0, 0 }, { -2, 0 }, { 2, 0 }, { 0, -2 }, { 0, 2 } };
 			double[] meanLog = new double[10];
 			for (int[] move : moves) {
-				float[] probabilities = reference.predict(moved(image, move[0], move[1]), TestTimeViews.NONE, 1000, 1);
+				float[] probabilities = reference.predict(moved(image, move[0], move[1]), TestTimeViews.NONE,
+						Integer.MAX_VALUE, 1000, 1);
 				for (int k = 0; k < 10; k++) {
 					meanLog[k] += Math.log(probabilities[k]) / moves.length;
 				}
@@ -95,14 +96,27 @@ class LoadedModelTest {
 			for (int k = 0; k < 10; k++) {
 				expected[k] = (float) (Math.exp(meanLog[k]) / norm);
 			}
-			float[] actual = served.predict(image, shifted.preprocessing().views(), 1000, 1);
+			float[] actual = served.predict(image, shifted.preprocessing().views(), Integer.MAX_VALUE, 1000, 1);
 			assertThat(actual).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-5f));
 			// and the moves matter: the image alone scores differently
-			float[] alone = reference.predict(image, TestTimeViews.NONE, 1000, 1);
+			float[] alone = reference.predict(image, TestTimeViews.NONE, Integer.MAX_VALUE, 1000, 1);
 			assertThat(alone).isNotEqualTo(actual);
 			// and a request that switches the views off gets the image alone from the
 			// same predictors
-			assertThat(served.predict(image, TestTimeViews.NONE, 1000, 1)).containsExactly(alone);
+			assertThat(served.predict(image, TestTimeViews.NONE, Integer.MAX_VALUE, 1000, 1)).containsExactly(alone);
+			// a batch larger than one pass may hold (cnn.inference.max-batch) runs in
+			// passes and gives each image the same answer
+			TestTimeViews views = shifted.preprocessing().views();
+			float[] five = new float[5 * image.length];
+			for (int i = 0; i < 5; i++) {
+				System.arraycopy(image, 0, five, i * image.length, image.length);
+			}
+			float[] passes = served.predict(five, views, 2 * views.count(), 1000, 1);
+			assertThat(passes).hasSize(50);
+			for (int i = 0; i < 5; i++) {
+				assertThat(java.util.Arrays.copyOfRange(passes, i * 10, i * 10 + 10)).containsExactly(expected,
+						org.assertj.core.data.Offset.offset(1e-5f));
+			}
 		}
 		finally {
 			served.close();
@@ -127,7 +141,7 @@ class LoadedModelTest {
 
 	private static float[] predict(LoadedModel model, float[] input, long timeout) {
 		try {
-			return model.predict(input, TestTimeViews.NONE, timeout, 1);
+			return model.predict(input, TestTimeViews.NONE, Integer.MAX_VALUE, timeout, 1);
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);

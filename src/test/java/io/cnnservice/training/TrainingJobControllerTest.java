@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.HttpStatus;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
@@ -19,6 +20,8 @@ import static org.mockito.Mockito.verifyNoInteractions;
 
 /** The HTTP contract of the training API: status codes, Location, problem details. */
 @WebMvcTest(TrainingJobController.class)
+// access control has its own tests (security package); these are about the controller
+@AutoConfigureMockMvc(addFilters = false)
 class TrainingJobControllerTest {
 
 	@Autowired
