@@ -32,8 +32,12 @@ class ArchitectureController {
 
 	private final EngineWork work;
 
-	ArchitectureController(ArchitectureCatalog catalog, DatasetCatalog datasets, EngineWork work) {
+	private final NetworkBudget budget;
+
+	ArchitectureController(ArchitectureCatalog catalog, DatasetCatalog datasets, EngineWork work,
+			NetworkBudget budget) {
 		this.catalog = catalog;
+		this.budget = budget;
 		this.datasets = datasets;
 		this.work = work;
 	}
@@ -67,17 +71,19 @@ class ArchitectureController {
 			@Parameter(description = "resnet only: depth 6n+2") @RequestParam(required = false) Integer depth,
 			@Parameter(description = "resnet9 only: stem channels (default 64)") @RequestParam(
 					required = false) Integer width) {
-		this.catalog.get(name);
+		Architecture architecture = this.catalog.get(name);
 		DatasetInfo info = this.datasets.describe(dataset);
 		if (info.inputShape() == null || info.classes() == null) {
 			throw DatasetUnavailableException.because(dataset, info.problem());
 		}
 		InputSpec spec = new InputSpec(info.inputShape().get(0), info.inputShape().get(1), info.inputShape().get(2),
 				info.classes().size());
+		ArchitectureOptions options = new ArchitectureOptions(hiddenSizes, depth, width);
+		// the table initialises the network: refuse one too big before allocating it
+		this.budget.check(architecture, spec, options, 0);
 		// initialising the network runs engine operators: off the web thread (see
 		// EngineWork)
-		return this.work.call(
-				() -> this.catalog.layerTable(name, dataset, spec, new ArchitectureOptions(hiddenSizes, depth, width)));
+		return this.work.call(() -> this.catalog.layerTable(name, dataset, spec, options));
 	}
 
 }

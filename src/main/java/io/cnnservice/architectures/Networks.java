@@ -25,6 +25,9 @@ final class Networks {
 	private Networks() {
 	}
 
+	/** Most hidden layers of an mlp, as TrainingRequest's bound says too. */
+	static final int MAX_HIDDEN_LAYERS = 16;
+
 	/** The notes' small fully connected net: flatten, 8, ReLU, 8, ReLU, classes. */
 	static Block seedFc(InputSpec in, ArchitectureOptions options) {
 		return mlp(in, new ArchitectureOptions(List.of(8, 8), null, null));
@@ -33,10 +36,17 @@ final class Networks {
 	/** Flatten, then Linear + ReLU per hidden size, then a linear classifier. */
 	static Block mlp(InputSpec in, ArchitectureOptions options) {
 		SequentialBlock net = new SequentialBlock().add(Blocks.batchFlattenBlock());
-		for (int units : options.hiddenSizesOrDefault()) {
-			if (units < 1 || units > 65_536) {
+		if (options.hiddenSizesOrDefault().size() > MAX_HIDDEN_LAYERS) {
+			throw new IncompatibleArchitectureException("hiddenSizes", "hiddenSizes may list at most "
+					+ MAX_HIDDEN_LAYERS + " layers, got " + options.hiddenSizesOrDefault().size());
+		}
+		for (Integer units : options.hiddenSizesOrDefault()) {
+			if (units == null) {
+				throw new IncompatibleArchitectureException("hiddenSizes", "hiddenSizes may not hold null");
+			}
+			if (units < 1 || units > 16_384) {
 				throw new IncompatibleArchitectureException("hiddenSizes",
-						"hiddenSizes must be between 1 and 65536, got " + units);
+						"hiddenSizes must be between 1 and 16384, got " + units);
 			}
 			net.add(linear(units)).add(Activation.reluBlock());
 		}

@@ -23,6 +23,7 @@ import io.cnnservice.architectures.ArchitectureCatalog;
 import io.cnnservice.architectures.ArchitectureNotFoundException;
 import io.cnnservice.architectures.ArchitectureOptions;
 import io.cnnservice.architectures.IncompatibleArchitectureException;
+import io.cnnservice.architectures.NetworkBudget;
 import io.cnnservice.datasets.DatasetCatalog;
 import io.cnnservice.datasets.DatasetInfo;
 import io.cnnservice.datasets.DatasetNotFoundException;
@@ -49,6 +50,8 @@ public class TrainingJobService {
 	private final TrainingProperties properties;
 
 	private final ArchitectureCatalog architectures;
+
+	private final NetworkBudget budget;
 
 	private final DatasetCatalog datasets;
 
@@ -89,8 +92,9 @@ public class TrainingJobService {
 	TrainingJobService(TrainingProperties properties, ArchitectureCatalog architectures, DatasetCatalog datasets,
 			TrainingRunner runner, JobRepository repository, DurabilityProperties durability, JobLeases leases,
 			CheckpointStore checkpoints, RunnerProperties runners, WorkerProperties worker, WorkerProcesses workers,
-			ObjectProvider<ClusterJobs> cluster) {
+			ObjectProvider<ClusterJobs> cluster, NetworkBudget budget) {
 		this.properties = properties;
+		this.budget = budget;
 		this.runners = runners;
 		this.worker = worker;
 		this.workers = workers;
@@ -357,8 +361,11 @@ public class TrainingJobService {
 		if (dataset.inputShape() != null) {
 			List<Integer> shape = dataset.inputShape();
 			try {
-				architecture.build(new InputSpec(shape.get(0), shape.get(1), shape.get(2), dataset.classes().size()),
-						request.architectureOptions());
+				// sized before anything is allocated: a network too big for the machine
+				// is a 400
+				this.budget.check(architecture,
+						new InputSpec(shape.get(0), shape.get(1), shape.get(2), dataset.classes().size()),
+						request.architectureOptions(), (request.batchSize() != null) ? request.batchSize() : 64);
 			}
 			catch (IncompatibleArchitectureException ex) {
 				throw InvalidTrainingRequestException.badField(ex.field(), ex.getMessage());

@@ -56,7 +56,7 @@ public record TrainingRequest(
 				example = "lenet-mnist") @Pattern(regexp = "[a-z0-9][a-z0-9._-]{0,63}",
 						message = "must be 1-64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit") String modelName,
 		@Schema(description = "mlp only: hidden layer widths (default [256, 128])") @Size(min = 1,
-				max = 16) List<@Min(1) @Max(65536) Integer> hiddenSizes,
+				max = 16) List<@Min(1) @Max(16384) Integer> hiddenSizes,
 		@Schema(description = "resnet only: depth 6n+2 (default 20)") @Min(8) @Max(110) Integer depth,
 		@Schema(description = "resnet9 only: channels of the stem, the stages have 2, 4 and 8 times as many (default 64)") @Min(4) @Max(256) Integer width,
 		@Schema(description = "weight of the uniform distribution mixed into the training targets, 0 to 0.5 (default 0: plain cross-entropy); test loss is always plain cross-entropy") @DecimalMin("0") @DecimalMax("0.5") Double labelSmoothing,
