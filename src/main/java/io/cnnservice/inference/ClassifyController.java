@@ -65,7 +65,7 @@ class ClassifyController {
 			MultipartFile part = file.get(i);
 			String fileName = (part.getOriginalFilename() != null && !part.getOriginalFilename().isBlank())
 					? part.getOriginalFilename() : "file #" + (i + 1);
-			uploads.add(new Upload(fileName, part.getBytes()));
+			uploads.add(new Upload(fileName, part::getBytes));
 		}
 		return this.serving.classify(name, version, topK, uploads, testTimeViews);
 	}

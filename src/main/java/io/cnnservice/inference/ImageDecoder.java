@@ -9,7 +9,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
@@ -25,10 +29,66 @@ public class ImageDecoder {
 
 	private static final Set<String> FORMATS = Set.of("png", "jpeg", "gif", "bmp");
 
+	/**
+	 * Longest side decoded at full resolution. The models take 28 to 32 pixels: a larger
+	 * image is read with every n-th pixel, which bounds the decoder's memory per image (a
+	 * 40-megapixel 16-bit RGBA PNG would need 320 MB).
+	 */
+	static final int MAX_DECODED_SIDE = 2048;
+
 	private final InferenceProperties properties;
+
+	private final Semaphore slots;
 
 	public ImageDecoder(InferenceProperties properties) {
 		this.properties = properties;
+		this.slots = new Semaphore(properties.maxConcurrentDecodes(), true);
+	}
+
+	/**
+	 * Runs a decode and whatever uses the decoded image while holding one of the
+	 * {@code cnn.inference.max-concurrent-decodes} slots, which bounds decoding memory
+	 * whatever the number of requests.
+	 * @throws PoolSaturatedException when no slot frees up within the acquire timeout
+	 */
+	public <T> T withSlot(java.util.function.Supplier<T> work) {
+		try {
+			if (!this.slots.tryAcquire(this.properties.acquireTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+				throw PoolSaturatedException.decoders(this.properties.maxConcurrentDecodes(),
+						this.properties.retryAfterSeconds());
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw PoolSaturatedException.decoders(this.properties.maxConcurrentDecodes(),
+					this.properties.retryAfterSeconds());
+		}
+		try {
+			return work.get();
+		}
+		finally {
+			this.slots.release();
+		}
+	}
+
+	/** Width times height from the header, without decoding; 0 when unreadable. */
+	public long pixels(byte[] bytes) {
+		try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+			ImageReader reader = readerFor(in);
+			if (reader == null) {
+				return 0;
+			}
+			try {
+				reader.setInput(in, true, true);
+				return Math.max(0, (long) reader.getWidth(0) * reader.getHeight(0));
+			}
+			finally {
+				reader.dispose();
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			return 0;
+		}
 	}
 
 	public BufferedImage decode(String file, byte[] bytes) {
@@ -57,7 +117,12 @@ public class ImageDecoder {
 				}
 				List<String> warnings = new ArrayList<>();
 				reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-				BufferedImage image = reader.read(0);
+				ImageReadParam param = reader.getDefaultReadParam();
+				int step = (int) Math.ceil(Math.max(width, height) / (double) MAX_DECODED_SIDE);
+				if (step > 1) {
+					param.setSourceSubsampling(step, step, 0, 0);
+				}
+				BufferedImage image = reader.read(0, param);
 				if (!warnings.isEmpty()) {
 					throw InvalidImageException.corrupt(file, String.join("; ", warnings));
 				}

@@ -1,6 +1,5 @@
 package io.cnnservice.inference;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -152,11 +151,23 @@ public class ModelServing {
 		int size = shape.get(0) * shape.get(1) * shape.get(2);
 		float[] batch = new float[uploads.size() * size];
 		double[] prepMillis = new double[uploads.size()];
+		long[] pixels = { 0 };
 		for (int i = 0; i < uploads.size(); i++) {
 			long t = System.nanoTime();
 			Upload upload = uploads.get(i);
-			BufferedImage image = this.decoder.decode(upload.name(), upload.bytes());
-			System.arraycopy(Preprocessor.prepare(image, metadata), 0, batch, i * size, size);
+			// the bytes too are read inside a decode slot: what the heap holds for
+			// decoding is bounded by the slots, not by the requests
+			float[] prepared = this.decoder.withSlot(() -> {
+				byte[] bytes = read(upload);
+				pixels[0] += this.decoder.pixels(bytes);
+				if (pixels[0] > this.properties.maxRequestPixels()) {
+					throw InvalidImageException.tooLarge(upload.name(),
+							"the files up to this one hold " + pixels[0] + " pixels; one request may hold at most "
+									+ this.properties.maxRequestPixels() + " (cnn.inference.max-request-pixels)");
+				}
+				return Preprocessor.prepare(this.decoder.decode(upload.name(), bytes), metadata);
+			});
+			System.arraycopy(prepared, 0, batch, i * size, size);
 			prepMillis[i] = (System.nanoTime() - t) / 1e6;
 		}
 		long inferenceStart = System.nanoTime();
@@ -199,6 +210,16 @@ public class ModelServing {
 		}
 		finally {
 			this.metrics.timer(metadata.name(), outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private static byte[] read(Upload upload) {
+		try {
+			return upload.content().read();
+		}
+		catch (IOException ex) {
+			// the multipart part was stored by the container and can no longer be read
+			throw InvalidImageException.corrupt(upload.name(), "the upload could not be read: " + ex.getMessage());
 		}
 	}
 

@@ -3,8 +3,6 @@ package io.cnnservice.inference;
 import java.util.Map;
 
 import io.cnnservice.models.ModelNotFoundException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -16,12 +14,14 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
-/** Errors of the open inference protocol in its own {@code {"error": "..."}} shape. */
+/**
+ * Errors of the open inference protocol in its own {@code {"error": "..."}} shape. What
+ * it does not handle (a wrong content type, access refused, a failure of the service) is
+ * a problem detail from the one error handler.
+ */
 @RestControllerAdvice(assignableTypes = OpenInferenceController.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class OpenInferenceErrors {
-
-	private static final Logger log = LoggerFactory.getLogger(OpenInferenceErrors.class);
 
 	@ExceptionHandler(OpenInferenceException.class)
 	ResponseEntity<Map<String, String>> protocol(OpenInferenceException ex) {
@@ -43,12 +43,6 @@ class OpenInferenceErrors {
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.header(HttpHeaders.RETRY_AFTER, Integer.toString(ex.retryAfterSeconds()))
 			.body(Map.of("error", ex.getMessage()));
-	}
-
-	@ExceptionHandler(Exception.class)
-	ResponseEntity<Map<String, String>> unexpected(Exception ex) {
-		log.error("Unexpected error in the open inference protocol", ex);
-		return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error; the log has the details");
 	}
 
 	private static ResponseEntity<Map<String, String>> error(HttpStatus status, String message) {

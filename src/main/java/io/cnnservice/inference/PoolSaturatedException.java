@@ -1,13 +1,26 @@
 package io.cnnservice.inference;
 
-/** Every predictor of the model stayed busy for the whole wait. */
+/**
+ * Every predictor of the model (or every image decoder) stayed busy for the whole wait.
+ */
 public class PoolSaturatedException extends RuntimeException {
 
 	private final int retryAfterSeconds;
 
 	public PoolSaturatedException(String model, int size, int retryAfterSeconds) {
-		super("All " + size + " predictors of model '" + model + "' are busy; try again shortly");
+		this("All " + size + " predictors of model '" + model + "' are busy; try again shortly", retryAfterSeconds);
+	}
+
+	private PoolSaturatedException(String message, int retryAfterSeconds) {
+		super(message);
 		this.retryAfterSeconds = retryAfterSeconds;
+	}
+
+	/** Every decode slot stayed taken for the whole wait. */
+	static PoolSaturatedException decoders(int slots, int retryAfterSeconds) {
+		return new PoolSaturatedException(
+				"All " + slots + " image decoders are busy (cnn.inference.max-concurrent-decodes); try again shortly",
+				retryAfterSeconds);
 	}
 
 	/** What the client is told to wait. */

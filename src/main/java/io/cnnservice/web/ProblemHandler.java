@@ -21,6 +21,7 @@ import io.cnnservice.training.JobAlreadyFinishedException;
 import io.cnnservice.training.JobNotResumableException;
 import io.cnnservice.training.TrainingJobNotFoundException;
 import io.cnnservice.training.TrainingQueueFullException;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.apache.tomcat.util.http.fileupload.impl.FileCountLimitExceededException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
@@ -164,6 +166,25 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	ProblemDetail rejected(RequestRejectedException ex) {
 		return problem(HttpStatus.BAD_REQUEST, "invalid-path", "Invalid path",
 				"The request path is not allowed: " + ex.getMessage());
+	}
+
+	/**
+	 * A multipart body that does not parse: no boundary, cut short, parts not form data.
+	 */
+	@ExceptionHandler(MultipartException.class)
+	ProblemDetail malformedMultipart(MultipartException ex) {
+		Throwable cause = (ex.getRootCause() != null) ? ex.getRootCause() : ex;
+		return problem(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request",
+				"The multipart body could not be read (send multipart/form-data with a boundary, and each image as a "
+						+ "complete part named 'file'): " + cause.getMessage());
+	}
+
+	/** Tomcat's refusal of a query string with a bad percent-encoding. */
+	@ExceptionHandler(InvalidParameterException.class)
+	ProblemDetail malformedParameters(InvalidParameterException ex) {
+		return problem(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request",
+				"The query string could not be decoded (a '%' must be followed by two hex digits of UTF-8): "
+						+ ex.getMessage());
 	}
 
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)
