@@ -47,15 +47,24 @@ public final class ServiceProcess implements AutoCloseable {
 	 * @param args more {@code --name=value} arguments
 	 */
 	public static ServiceProcess start(Path store, Path log, String... args) throws Exception {
+		return start(store, log, List.of("-Xmx1g"), args);
+	}
+
+	/**
+	 * As {@link #start(Path, Path, String...)}, with the JVM's own options.
+	 * @param jvmOptions such as {@code -Xmx512m}
+	 */
+	public static ServiceProcess start(Path store, Path log, List<String> jvmOptions, String... args) throws Exception {
 		int port;
 		try (ServerSocket socket = new ServerSocket(0)) {
 			port = socket.getLocalPort();
 		}
 		List<String> command = new ArrayList<>(
-				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true",
-						"-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.cnnservice.Application",
-						"--server.port=" + port, "--server.address=127.0.0.1", "--cnn.model-store.root=" + store,
-						"--cnn.datasets.root=" + TestDatasets.root(), "--cnn.datasets.download=false"));
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true"));
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.cnnservice.Application",
+				"--server.port=" + port, "--server.address=127.0.0.1", "--cnn.model-store.root=" + store,
+				"--cnn.datasets.root=" + TestDatasets.root(), "--cnn.datasets.download=false"));
 		command.addAll(List.of(args));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

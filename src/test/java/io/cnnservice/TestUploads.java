@@ -4,8 +4,12 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPInputStream;
 
 import javax.imageio.ImageIO;
@@ -34,6 +38,45 @@ public final class TestUploads {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ImageIO.write(img, "png", out);
 		return out.toByteArray();
+	}
+
+	/**
+	 * A white 16-bit RGBA PNG of {@code side} x {@code side} pixels with a black bar: a
+	 * few hundred kilobytes on the wire, {@code side * side * 8} bytes decoded.
+	 */
+	public static byte[] largeRgba16Png(int side) throws IOException {
+		ByteArrayOutputStream idat = new ByteArrayOutputStream();
+		byte[] row = new byte[1 + side * 8];
+		try (DeflaterOutputStream deflate = new DeflaterOutputStream(idat, new Deflater(9))) {
+			for (int y = 0; y < side; y++) {
+				boolean bar = y > side / 3 && y < 2 * side / 3;
+				for (int x = 0; x < side; x++) {
+					byte v = (bar && x > side / 2 - side / 12 && x < side / 2 + side / 12) ? 0 : (byte) 0xff;
+					java.util.Arrays.fill(row, 1 + x * 8, 1 + x * 8 + 6, v);
+					row[1 + x * 8 + 6] = (byte) 0xff;
+					row[1 + x * 8 + 7] = (byte) 0xff;
+				}
+				deflate.write(row);
+			}
+		}
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		out.writeBytes(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' });
+		pngChunk(out, "IHDR", ByteBuffer.allocate(13).putInt(side).putInt(side).put((byte) 16).put((byte) 6).array());
+		pngChunk(out, "IDAT", idat.toByteArray());
+		pngChunk(out, "IEND", new byte[0]);
+		return out.toByteArray();
+	}
+
+	/** Appends one PNG chunk with its length and CRC. */
+	public static void pngChunk(ByteArrayOutputStream out, String type, byte[] data) {
+		out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+		byte[] typeBytes = type.getBytes(StandardCharsets.ISO_8859_1);
+		out.writeBytes(typeBytes);
+		out.writeBytes(data);
+		CRC32 crc = new CRC32();
+		crc.update(typeBytes);
+		crc.update(data);
+		out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
 	}
 
 	/** A multipart body with one part named "file" holding the PNG. */

@@ -35,6 +35,11 @@ class OpenInferenceErrors {
 
 	@ExceptionHandler({ HttpMessageNotReadableException.class, MethodArgumentTypeMismatchException.class })
 	ResponseEntity<Map<String, String>> malformed(Exception ex) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof BodyTooLargeException tooLarge) {
+				return error(HttpStatus.PAYLOAD_TOO_LARGE, tooLarge.getMessage());
+			}
+		}
 		return error(HttpStatus.BAD_REQUEST, "malformed request: " + ex.getMessage());
 	}
 

@@ -91,7 +91,19 @@ class AccessRules {
 		return (need(request) instanceof Needs n) ? Optional.of(n.role()) : Optional.empty();
 	}
 
-	/** Whether the method changes something, for the audit log and the loopback rule. */
+	/**
+	 * Whether the audit log records the request: what changes something (train, admin,
+	 * and methods the API does not have), not reads and not inference.
+	 */
+	boolean audited(HttpServletRequest request) {
+		if (!mutation(request)) {
+			return false;
+		}
+		Need need = need(request);
+		return !(need instanceof Open) && !(need instanceof Needs n && n.role() == Role.INFER);
+	}
+
+	/** Whether the method may change something. */
 	static boolean mutation(HttpServletRequest request) {
 		String m = request.getMethod();
 		return !("GET".equals(m) || "HEAD".equals(m) || "OPTIONS".equals(m) || "TRACE".equals(m));

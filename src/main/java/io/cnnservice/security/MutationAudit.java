@@ -16,8 +16,9 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * One audit line and one count per request that changes something: who (the key's name),
- * what (method and path) and how it ended (the status), allowed or refused.
+ * One audit line and one count per request that changes something (see
+ * {@link AccessRules#audited}): who (the key's name), what (method and path) and how it
+ * ended (the status), allowed or refused.
  */
 final class MutationAudit extends OncePerRequestFilter {
 
@@ -25,14 +26,17 @@ final class MutationAudit extends OncePerRequestFilter {
 
 	private final MeterRegistry registry;
 
-	MutationAudit(MeterRegistry registry) {
+	private final AccessRules rules;
+
+	MutationAudit(MeterRegistry registry, AccessRules rules) {
 		this.registry = registry;
+		this.rules = rules;
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		if (!AccessRules.mutation(request)) {
+		if (!this.rules.audited(request)) {
 			chain.doFilter(request, response);
 			return;
 		}

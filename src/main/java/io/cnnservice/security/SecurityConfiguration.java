@@ -46,7 +46,7 @@ class SecurityConfiguration {
 			.anonymous(a -> a.disable())
 			.requestCache(r -> r.disable())
 			.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-			.addFilterAfter(new MutationAudit(registry), SecurityContextHolderFilter.class)
+			.addFilterAfter(new MutationAudit(registry, rules), SecurityContextHolderFilter.class)
 			.addFilterBefore(new ApiKeyFilter(keys, anonymous, errors), AuthorizationFilter.class)
 			.authorizeHttpRequests(a -> a.anyRequest().access(check))
 			.exceptionHandling(e -> e.accessDeniedHandler(check)

@@ -11,6 +11,7 @@ import io.cnnservice.architectures.IncompatibleArchitectureException;
 import io.cnnservice.datasets.DatasetDownloadException;
 import io.cnnservice.datasets.DatasetNotFoundException;
 import io.cnnservice.datasets.DatasetUnavailableException;
+import io.cnnservice.inference.BodyTooLargeException;
 import io.cnnservice.inference.InvalidImageException;
 import io.cnnservice.inference.InvalidInferenceRequestException;
 import io.cnnservice.inference.PoolSaturatedException;
@@ -187,6 +188,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 						+ ex.getMessage());
 	}
 
+	@ExceptionHandler(BodyTooLargeException.class)
+	ProblemDetail bodyTooLarge(BodyTooLargeException ex) {
+		return problem(HttpStatus.PAYLOAD_TOO_LARGE, "request-too-large", "Payload Too Large", ex.getMessage());
+	}
+
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)
 	ProblemDetail typeMismatch(MethodArgumentTypeMismatchException ex) {
 		String detail = "'"
@@ -241,6 +247,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		BodyTooLargeException tooLarge = find(ex, BodyTooLargeException.class);
+		if (tooLarge != null) {
+			return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body(bodyTooLarge(tooLarge));
+		}
 		String field = null;
 		String detail;
 		DatabindException databind = find(ex, DatabindException.class);

@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
-import java.util.zip.CRC32;
 
 import javax.imageio.ImageIO;
+
+import io.cnnservice.TestUploads;
 
 /**
  * Seeded generators of malformed requests: broken images, broken multipart, broken JSON
@@ -342,21 +343,10 @@ final class MalformedRequests {
 			.put((byte) 0);
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		out.writeBytes(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' });
-		chunk(out, "IHDR", ihdr.array());
-		chunk(out, "IDAT", new byte[] { 0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01 });
-		chunk(out, "IEND", new byte[0]);
+		TestUploads.pngChunk(out, "IHDR", ihdr.array());
+		TestUploads.pngChunk(out, "IDAT", new byte[] { 0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01 });
+		TestUploads.pngChunk(out, "IEND", new byte[0]);
 		return out.toByteArray();
-	}
-
-	static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-		out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-		byte[] typeBytes = type.getBytes(StandardCharsets.ISO_8859_1);
-		out.writeBytes(typeBytes);
-		out.writeBytes(data);
-		CRC32 crc = new CRC32();
-		crc.update(typeBytes);
-		crc.update(data);
-		out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
 	}
 
 }
