@@ -14,6 +14,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,12 +33,22 @@ class ApiKeys {
 	record Key(String name, Set<Role> roles, byte[] sha256) {
 	}
 
+	private static final Logger log = LoggerFactory.getLogger(ApiKeys.class);
+
 	private final List<Key> keys;
 
 	ApiKeys(SecurityProperties properties) {
 		List<SecurityProperties.KeyEntry> entries = new ArrayList<>(properties.apiKeys());
 		if (!properties.apiKeysFile().isBlank()) {
-			entries.addAll(readFile(Path.of(properties.apiKeysFile())));
+			Path file = Path.of(properties.apiKeysFile());
+			if (Files.exists(file)) {
+				entries.addAll(readFile(file));
+			}
+			else {
+				// an optional Secret that was never created: the service runs without its
+				// keys
+				log.warn("The API keys file {} (CNN_API_KEYS_FILE) does not exist; no keys are read from it", file);
+			}
 		}
 		List<Key> parsed = new ArrayList<>();
 		Set<String> names = new HashSet<>();

@@ -132,8 +132,8 @@ class OpenInferenceConformanceTest {
 		JsonNode answer = conforms("inference_response", without.body());
 		assertThat(answer.has("id")).as("no \"id\": null").isFalse();
 		// the schema does catch what the service once sent
-		assertThat(schema("inference_response").validate(this.json
-			.readTree("{\"model_name\":\"m\",\"id\":null,\"outputs\":[]}"))).isNotEmpty();
+		assertThat(schema("inference_response")
+			.validate(this.json.readTree("{\"model_name\":\"m\",\"id\":null,\"outputs\":[]}"))).isNotEmpty();
 
 		HttpResponse<String> with = infer("/v2/models/lenet-mnist/versions/1/infer", request("\"id\":\"r-7\",", 1));
 		assertThat(conforms("inference_response", with.body()).get("id").asString()).isEqualTo("r-7");

@@ -228,6 +228,15 @@ class ApiKeyAccessTest {
 	}
 
 	@Test
+	void theOpenApiDocumentDeclaresBothWaysOfSendingAKey() throws Exception {
+		JsonNode doc = this.json.readTree(send(Endpoint.get("/v3/api-docs", null), null).body());
+		JsonNode schemes = doc.get("components").get("securitySchemes");
+		assertThat(schemes.get("bearer").get("scheme").asString()).isEqualTo("bearer");
+		assertThat(schemes.get("apiKey").get("name").asString()).isEqualTo("X-API-Key");
+		assertThat(doc.get("security").toString()).contains("bearer").contains("apiKey");
+	}
+
+	@Test
 	void theXApiKeyHeaderWorksLikeABearerToken() throws Exception {
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/v1/models"))
 			.header("X-API-Key", KEYS.get(Role.READ))
