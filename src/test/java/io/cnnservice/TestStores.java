@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.util.FileSystemUtils;
 
 /** Model stores for tests that start the service. */
@@ -21,6 +22,14 @@ public final class TestStores {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * Points a test's service at a model store and at the committed dataset fixtures.
+	 */
+	public static void register(DynamicPropertyRegistry registry, Path store) {
+		registry.add("cnn.datasets.root", () -> TestDatasets.root().toString());
+		registry.add("cnn.model-store.root", store::toString);
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.cnnservice.engine;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -20,8 +21,10 @@ class SystemController {
 
 	@GetMapping
 	@Operation(summary = "Engine name and version, devices, the device in use, threads and offline mode")
-	SystemInfo system() {
-		return this.runtime.describe();
+	SystemInfo system(HttpServletRequest request) {
+		SystemInfo info = this.runtime.describe();
+		// file locations are the operator's business: admin keys see them
+		return request.isUserInRole("admin") ? info : info.withoutCacheDir();
 	}
 
 }

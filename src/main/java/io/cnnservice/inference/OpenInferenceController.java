@@ -90,6 +90,11 @@ class OpenInferenceController {
 		static final String TEST_TIME_VIEWS = "test_time_views";
 
 		/**
+		 * Asks for the outputs in binary after the JSON, which would change the answer.
+		 */
+		static final String BINARY_DATA_OUTPUT = "binary_data_output";
+
+		/**
 		 * Whether to use the model's test-time views. Other parameters (such as
 		 * {@code content_type}, which clients send out of habit) cannot change the
 		 * answer: they are ignored with a warning.
@@ -99,6 +104,10 @@ class OpenInferenceController {
 				return true;
 			}
 			for (String key : this.parameters.keySet()) {
+				if (BINARY_DATA_OUTPUT.equals(key) && Boolean.TRUE.equals(this.parameters.get(key))) {
+					throw new OpenInferenceException(400,
+							"parameter '" + BINARY_DATA_OUTPUT + "' is not supported: outputs are sent as JSON");
+				}
 				if (!TEST_TIME_VIEWS.equals(key)) {
 					log.warn("Ignoring the infer request parameter '{}': it does not change the answer", key);
 				}

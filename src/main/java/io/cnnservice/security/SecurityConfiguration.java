@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,13 @@ class SecurityConfiguration {
 			.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.addFilterAfter(new MutationAudit(registry, rules), SecurityContextHolderFilter.class)
 			.addFilterBefore(new ApiKeyFilter(keys, anonymous, errors), AuthorizationFilter.class)
-			.authorizeHttpRequests(a -> a.anyRequest().access(check))
+			.authorizeHttpRequests(a -> a
+				// the request itself was checked: its error page and the rest of an event
+				// stream are not checked again
+				.dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC)
+				.permitAll()
+				.anyRequest()
+				.access(check))
 			.exceptionHandling(e -> e.accessDeniedHandler(check)
 				.authenticationEntryPoint((request, response, ex) -> check.handle(request, response, null)));
 		List<String> origins = properties.corsAllowedOrigins();

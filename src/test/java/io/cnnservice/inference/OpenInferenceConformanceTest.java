@@ -13,7 +13,6 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import io.cnnservice.TestDatasets;
 import io.cnnservice.TestStores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,8 +44,7 @@ class OpenInferenceConformanceTest {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("cnn.datasets.root", () -> TestDatasets.root().toString());
-		registry.add("cnn.model-store.root", () -> STORE.toString());
+		TestStores.register(registry, STORE);
 	}
 
 	@BeforeAll

@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 
-import io.cnnservice.TestDatasets;
 import io.cnnservice.TestStores;
 import io.cnnservice.TestUploads;
 import org.junit.jupiter.api.AfterAll;
@@ -36,8 +35,7 @@ class UploadLimitsTest {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("cnn.datasets.root", () -> TestDatasets.root().toString());
-		registry.add("cnn.model-store.root", () -> STORE.toString());
+		TestStores.register(registry, STORE);
 	}
 
 	@AfterAll

@@ -54,8 +54,7 @@ class ApiKeyAccessTest {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("cnn.datasets.root", () -> TestDatasets.root().toString());
-		registry.add("cnn.model-store.root", () -> STORE.toString());
+		TestStores.register(registry, STORE);
 		int i = 0;
 		for (Role role : List.of(Role.READ, Role.INFER, Role.TRAIN)) {
 			int index = i++;
@@ -245,7 +244,7 @@ class ApiKeyAccessTest {
 	}
 
 	@Test
-	void healthDetailsAndDatasetLocationsAreForAdminOnly() throws Exception {
+	void healthDetailsAndFileLocationsAreForAdminOnly() throws Exception {
 		JsonNode adminHealth = this.json
 			.readTree(send(Endpoint.get("/actuator/health", null), KEYS.get(Role.ADMIN)).body());
 		JsonNode readHealth = this.json
@@ -264,6 +263,9 @@ class ApiKeyAccessTest {
 		assertThat(send(Endpoint.get("/api/v1/datasets/mnist", null), KEYS.get(Role.READ)).body()).doesNotContain(root)
 			.contains("\"ready\":true");
 		assertThat(send(Endpoint.get("/api/v1/datasets", null), KEYS.get(Role.READ)).body()).doesNotContain(root);
+		assertThat(send(Endpoint.get("/api/v1/system", null), KEYS.get(Role.READ)).body()).doesNotContain("cacheDir")
+			.contains("engine");
+		assertThat(send(Endpoint.get("/api/v1/system", null), OPS_KEY).body()).contains("cacheDir");
 	}
 
 	@Test

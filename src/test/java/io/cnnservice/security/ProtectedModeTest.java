@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import io.cnnservice.RawHttp;
-import io.cnnservice.TestDatasets;
 import io.cnnservice.TestStores;
 import io.cnnservice.TestUploads;
 import org.junit.jupiter.api.AfterAll;
@@ -31,8 +30,7 @@ class ProtectedModeTest {
 	static final String FAR_CLIENT = "203.0.113.7";
 
 	static void common(DynamicPropertyRegistry registry) {
-		registry.add("cnn.datasets.root", () -> TestDatasets.root().toString());
-		registry.add("cnn.model-store.root", () -> STORE.toString());
+		TestStores.register(registry, STORE);
 	}
 
 	@AfterAll

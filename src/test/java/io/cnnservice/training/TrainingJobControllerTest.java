@@ -1,12 +1,15 @@
 package io.cnnservice.training;
 
 import io.cnnservice.TestRequests;
+import io.cnnservice.inference.InferenceProperties;
 import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.HttpStatus;
@@ -23,6 +26,15 @@ import static org.mockito.Mockito.verifyNoInteractions;
 // access control has its own tests (security package); these are about the controller
 @AutoConfigureMockMvc(addFilters = false)
 class TrainingJobControllerTest {
+
+	/**
+	 * The JSON body limit filter, which the slice includes, reads the serving settings.
+	 */
+	@TestConfiguration
+	@EnableConfigurationProperties(InferenceProperties.class)
+	static class Settings {
+
+	}
 
 	@Autowired
 	MockMvcTester mvc;

@@ -12,7 +12,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.cnnservice.RawHttp;
-import io.cnnservice.TestDatasets;
 import io.cnnservice.TestStores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -50,8 +49,7 @@ class MalformedRequestFuzzTest {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("cnn.datasets.root", () -> TestDatasets.root().toString());
-		registry.add("cnn.model-store.root", () -> STORE.toString());
+		TestStores.register(registry, STORE);
 	}
 
 	@AfterAll
