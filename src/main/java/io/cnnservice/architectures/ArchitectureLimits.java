@@ -14,10 +14,11 @@ import org.springframework.validation.annotation.Validated;
  * @param maxParameters most parameters of one network, for training and for the layer
  * table
  * @param maxTrainingMemory most estimated memory of one training job: 16 bytes per
- * parameter and 4 per activation value of a batch
+ * parameter and 4 per activation value of a batch; a worker needs about 1 GB more (JVM,
+ * engine, dataset), so the default keeps a job within a 4 GiB pod
  */
 @Validated
 @ConfigurationProperties("cnn.architectures")
 public record ArchitectureLimits(@DefaultValue("50000000") @Min(1) long maxParameters,
-		@DefaultValue("3GB") DataSize maxTrainingMemory) {
+		@DefaultValue("2560MB") DataSize maxTrainingMemory) {
 }

@@ -28,7 +28,8 @@ class NetworkBudgetTest {
 
 	private static ArchitectureCatalog catalog;
 
-	private final NetworkBudget budget = new NetworkBudget(new ArchitectureLimits(50_000_000, DataSize.ofGigabytes(3)));
+	private final NetworkBudget budget = new NetworkBudget(
+			new ArchitectureLimits(50_000_000, DataSize.ofMegabytes(2560)));
 
 	@BeforeAll
 	static void loadEngine() {
