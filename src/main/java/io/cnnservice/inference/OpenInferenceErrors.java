@@ -8,6 +8,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -47,11 +48,15 @@ class OpenInferenceErrors {
 	ResponseEntity<Map<String, String>> busy(PoolSaturatedException ex) {
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.header(HttpHeaders.RETRY_AFTER, Integer.toString(ex.retryAfterSeconds()))
+			.contentType(MediaType.APPLICATION_JSON)
 			.body(Map.of("error", ex.getMessage()));
 	}
 
 	private static ResponseEntity<Map<String, String>> error(HttpStatus status, String message) {
-		return ResponseEntity.status(status).body(Map.of("error", message));
+		// the type is set, not negotiated: an Accept the protocol cannot meet must not
+		// turn
+		// this answer into a 500
+		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(Map.of("error", message));
 	}
 
 }

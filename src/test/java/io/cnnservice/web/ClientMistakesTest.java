@@ -140,6 +140,17 @@ class ClientMistakesTest {
 				"\"field\":\"batchSize\"");
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "text/html", "image/png" })
+	void anAcceptTheAnswerCannotMeetStillGetsTheError(String accept) throws IOException {
+		RawHttp.Response v2 = RawHttp.send(this.port, "GET", "/v2/models/nope", Map.of("Accept", accept), null);
+		assertThat(v2.status()).isEqualTo(404);
+		assertThat(v2.text()).startsWith("{\"error\":");
+		RawHttp.Response api = RawHttp.send(this.port, "GET", "/api/v1/models/nope", Map.of("Accept", accept), null);
+		assertThat(api.status()).isEqualTo(404);
+		assertThat(api.header("Content-Type")).startsWith("application/problem+json");
+	}
+
 	@Test
 	void anUnparseableAcceptHeaderStillGetsItsProblem() throws IOException {
 		RawHttp.Response response = RawHttp.send(this.port, "GET", "/api/v1/training-jobs/nope",
