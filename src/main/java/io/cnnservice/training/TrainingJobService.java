@@ -82,6 +82,9 @@ public class TrainingJobService {
 	/** Jobs handed to a worker process that may not hold their lease yet. */
 	private final Set<String> handedOff = ConcurrentHashMap.newKeySet();
 
+	/** Jobs whose cluster submission failed: recorded for a moment, then taken back. */
+	private final Set<String> withdrawn = ConcurrentHashMap.newKeySet();
+
 	private final Map<String, TrainingJob> jobs = new ConcurrentHashMap<>();
 
 	/** Jobs whose lease another process took while this one ran them. */
@@ -385,7 +388,10 @@ public class TrainingJobService {
 				this.cluster.launch(job.view());
 			}
 			catch (RuntimeException ex) {
+				// a list() that read the record meanwhile must not bring it back
+				this.withdrawn.add(job.id());
 				this.repository.delete(job.id());
+				this.jobs.remove(job.id());
 				throw ex;
 			}
 			return remember(job.view()).view();
@@ -504,10 +510,11 @@ public class TrainingJobService {
 	/** Every job, newest first. */
 	public List<TrainingJobView> list() {
 		for (TrainingJobView view : this.repository.loadAll()) {
-			if (!this.leases.holds(view.id())) {
+			if (!this.leases.holds(view.id()) && !this.withdrawn.contains(view.id())) {
 				remember(view);
 			}
 		}
+		this.withdrawn.forEach(this.jobs::remove);
 		return this.jobs.values()
 			.stream()
 			.map(TrainingJob::view)
