@@ -1,0 +1,232 @@
+package io.cnnservice.console;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+
+import io.cnnservice.TestStores;
+import io.cnnservice.TestUploads;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.util.FileSystemUtils;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The console in a real browser: Debian's chromium, headless, through chromium-driver,
+ * against the running service. Skipped without them, unless
+ * {@code CNN_REQUIRE_BROWSER=true}. Screenshots go to {@code target/console-screenshots}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
+class ConsoleBrowserTest {
+
+	static final Path STORE = TestStores.copyOfShipped("cnn-console");
+
+	static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+	static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+
+	static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		TestStores.register(registry, STORE);
+	}
+
+	@BeforeAll
+	static void needsABrowser() {
+		boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
+		if (!present && "true".equals(System.getenv("CNN_REQUIRE_BROWSER"))) {
+			throw new IllegalStateException("CNN_REQUIRE_BROWSER=true but " + CHROMIUM + " or " + DRIVER
+					+ " is missing (apt-get install chromium chromium-driver)");
+		}
+		Assumptions.assumeTrue(present,
+				"browser tests skipped: apt-get install chromium chromium-driver (CNN_REQUIRE_BROWSER=true fails instead)");
+	}
+
+	@AfterAll
+	static void cleanUp() throws IOException {
+		FileSystemUtils.deleteRecursively(STORE);
+	}
+
+	@LocalServerPort
+	int port;
+
+	ChromeDriver browser;
+
+	WebDriverWait wait;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@BeforeEach
+	void openBrowser() {
+		ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+			.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
+			.usingAnyFreePort()
+			.build();
+		this.browser = new ChromeDriver(service, options);
+		this.wait = new WebDriverWait(this.browser, Duration.ofSeconds(60));
+	}
+
+	@AfterEach
+	void closeBrowser() {
+		if (this.browser != null) {
+			this.browser.quit();
+		}
+	}
+
+	private void open(String hash) {
+		this.browser.get("http://127.0.0.1:" + this.port + "/" + hash);
+	}
+
+	private WebElement waitFor(By by) {
+		return this.wait.until(d -> {
+			var found = d.findElements(by);
+			return found.isEmpty() ? null : found.get(0);
+		});
+	}
+
+	private void waitForText(By by, String text) {
+		this.wait.until(d -> d.findElements(by).stream().anyMatch(e -> e.getText().contains(text)));
+	}
+
+	private void screenshot(String name) throws IOException {
+		Files.createDirectories(SCREENSHOTS);
+		Path shot = ((TakesScreenshot) this.browser).getScreenshotAs(OutputType.FILE).toPath();
+		Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+	}
+
+	private String submit(String request) throws Exception {
+		HttpResponse<String> response = this.http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/v1/training-jobs"))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(request))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+		return response.body().replaceAll(".*\"id\":\"([a-z0-9]+)\".*", "$1");
+	}
+
+	@Test
+	void theLandingPageShowsRecentJobsAndEveryModel() throws Exception {
+		String id = submit("{\"architecture\":\"seed-fc\",\"dataset\":\"mnist\",\"trainLimit\":256,\"testLimit\":64,"
+				+ "\"modelName\":\"console-landing\"}");
+		open("");
+		waitForText(By.id("jobs"), id);
+		waitForText(By.id("models"), "lenet-mnist");
+		assertThat(this.browser.findElement(By.id("models")).getText()).contains("resnet9-cifar10");
+	}
+
+	@Test
+	void aPresetStartsAJobWhoseProgressAndCurvesUpdateUntilItSucceeds() throws Exception {
+		open("#/new");
+		waitFor(By.cssSelector("[data-preset='quick-look']")).click();
+		this.browser.findElement(By.id("f-modelName")).sendKeys("console-quick");
+		this.browser.findElement(By.id("submit-job")).click();
+		this.wait.until(d -> d.getCurrentUrl().contains("#/jobs/"));
+		this.wait.until(d -> !d.findElements(By.cssSelector("[data-status='SUCCEEDED']")).isEmpty());
+		WebElement loss = this.browser.findElement(By.cssSelector(".chart[aria-label^='Training loss']"));
+		assertThat(Integer.parseInt(loss.getAttribute("data-points"))).as("points on the loss curve").isGreaterThan(1);
+		WebElement accuracy = this.browser.findElement(By.cssSelector(".chart[aria-label^='Accuracy']"));
+		assertThat(accuracy.getAttribute("data-points")).isEqualTo("2");
+		screenshot("job");
+		open("");
+		waitForText(By.id("models"), "console-quick");
+		screenshot("overview");
+	}
+
+	@Test
+	void aRunningJobCanBeCancelled() throws Exception {
+		String id = submit("{\"architecture\":\"lenet\",\"dataset\":\"mnist\",\"epochs\":200,\"trainLimit\":2000,"
+				+ "\"modelName\":\"console-cancel\"}");
+		open("#/jobs/" + id);
+		waitFor(By.cssSelector("button[aria-label='Cancel job " + id + "']")).click();
+		this.wait.until(d -> !d.findElements(By.cssSelector("[data-status='CANCELLED']")).isEmpty());
+	}
+
+	@Test
+	void anUploadedMnistDigitIsClassified() throws Exception {
+		Path seven = Files.createTempFile("seven", ".png");
+		Files.write(seven, TestUploads.sevenPng());
+		open("#/classify?model=lenet-mnist");
+		waitFor(By.id("file")).sendKeys(seven.toAbsolutePath().toString());
+		WebElement top = waitFor(By.cssSelector("#results .label"));
+		assertThat(top.getText()).isEqualTo("7");
+		screenshot("classify");
+		Files.delete(seven);
+	}
+
+	@Test
+	void aDigitDrawnOnTheCanvasGetsAnAnswer() {
+		open("#/classify?model=lenet-mnist");
+		WebElement canvas = waitFor(By.id("draw-canvas"));
+		new Actions(this.browser).moveToElement(canvas, 0, -90)
+			.clickAndHold()
+			.moveByOffset(0, 60)
+			.moveByOffset(0, 60)
+			.moveByOffset(0, 60)
+			.release()
+			.perform();
+		this.browser.findElement(By.id("classify-drawing")).click();
+		WebElement top = waitFor(By.cssSelector("#results .label"));
+		assertThat(top.getText()).matches("[0-9]");
+	}
+
+	@Test
+	void theLayerTableOfLenetShowsTheNotesShapes() throws IOException {
+		open("#/models/lenet-mnist");
+		waitForText(By.id("layer-table"), "Conv2d");
+		assertThat(this.browser.findElement(By.id("layer-table")).getText()).contains("6 kernels 5x5x1")
+			.contains("[6, 28, 28]")
+			.contains("61,706");
+		screenshot("model");
+	}
+
+	@Test
+	void aValidationErrorShowsByItsField() {
+		open("#/new");
+		waitFor(By.id("f-batchSize")).sendKeys("0");
+		this.browser.findElement(By.id("submit-job")).click();
+		this.wait.until(d -> !d.findElement(By.id("e-batchSize")).getText().isBlank());
+		assertThat(this.browser.findElement(By.id("e-batchSize")).getText()).contains("1");
+	}
+
+	@Test
+	void atPhoneWidthNoPageScrollsSideways() {
+		this.browser.manage().window().setSize(new Dimension(390, 844));
+		for (String page : new String[] { "", "#/new", "#/classify", "#/models/lenet-mnist", "#/system" }) {
+			open(page);
+			waitFor(By.cssSelector("main h1"));
+			long overflow = (Long) ((JavascriptExecutor) this.browser)
+				.executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+			assertThat(overflow).as("sideways scroll on '" + page + "'").isLessThanOrEqualTo(0);
+		}
+	}
+
+}
