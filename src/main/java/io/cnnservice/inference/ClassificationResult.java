@@ -2,6 +2,8 @@ package io.cnnservice.inference;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * The answer to a classify request.
  *
@@ -22,8 +24,11 @@ public record ClassificationResult(String model, int version, int views, List<Fi
 	 * @param file the uploaded file name
 	 * @param predictions the top-k classes, most probable first
 	 * @param preprocessMillis time spent decoding and preparing the image
+	 * @param input the image as the model was given it (before normalisation), as a PNG
+	 * data URL; only when asked for with {@code returnInput=true}
 	 */
-	public record FileResult(String file, List<Prediction> predictions, double preprocessMillis) {
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record FileResult(String file, List<Prediction> predictions, double preprocessMillis, String input) {
 	}
 
 	/**

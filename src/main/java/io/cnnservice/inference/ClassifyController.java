@@ -59,6 +59,9 @@ class ClassifyController {
 					+ "(model.json 'preprocessing': flips, shifts) and average them, as its reported accuracy was "
 					+ "measured; false scores the image alone, in one forward pass instead of up to ten") @RequestParam(
 							defaultValue = "true") boolean testTimeViews,
+			@Parameter(description = "also send each image back as the model was given it (the 28x28 crop for MNIST "
+					+ "models, before normalisation), as a PNG data URL in 'input'") @RequestParam(
+							defaultValue = "false") boolean returnInput,
 			@RequestPart("file") List<MultipartFile> file) throws IOException {
 		List<Upload> uploads = new ArrayList<>();
 		for (int i = 0; i < file.size(); i++) {
@@ -67,7 +70,8 @@ class ClassifyController {
 					? part.getOriginalFilename() : "file #" + (i + 1);
 			uploads.add(new Upload(fileName, part::getBytes));
 		}
-		return this.serving.classify(name, version, topK, uploads, testTimeViews);
+		return this.serving.classify(name, version, uploads,
+				new ModelServing.ClassifyOptions(topK, testTimeViews, returnInput));
 	}
 
 }

@@ -110,11 +110,29 @@ public class ModelServing {
 	 */
 	public ClassificationResult classify(String name, Integer version, int topK, List<Upload> uploads,
 			boolean testTimeViews) {
+		return classify(name, version, uploads, new ClassifyOptions(topK, testTimeViews, false));
+	}
+
+	/**
+	 * How a classify request wants its answer.
+	 *
+	 * @param topK classes per file
+	 * @param testTimeViews score under the model's recorded views
+	 * @param returnInput send each image back as the model was given it
+	 */
+	public record ClassifyOptions(int topK, boolean testTimeViews, boolean returnInput) {
+	}
+
+	/** Classifies uploaded images with one forward pass, as the options ask. */
+	public ClassificationResult classify(String name, Integer version, List<Upload> uploads, ClassifyOptions options) {
+		int topK = options.topK();
+		boolean testTimeViews = options.testTimeViews();
 		long start = System.nanoTime();
 		ModelMetadata metadata = resolve(name, version);
 		InferenceMetrics.Outcome outcome = InferenceMetrics.Outcome.ERROR;
 		try {
-			ClassificationResult result = classify(metadata, topK, uploads, views(metadata, testTimeViews), start);
+			ClassificationResult result = classify(metadata, topK, uploads, views(metadata, testTimeViews),
+					options.returnInput(), start);
 			outcome = InferenceMetrics.Outcome.SUCCESS;
 			this.metrics.images(metadata.name()).increment(uploads.size());
 			return result;
@@ -133,7 +151,7 @@ public class ModelServing {
 	}
 
 	private ClassificationResult classify(ModelMetadata metadata, int topK, List<Upload> uploads, TestTimeViews views,
-			long start) {
+			boolean returnInput, long start) {
 		int classes = metadata.classes().size();
 		if (topK < 1 || topK > classes) {
 			throw new InvalidInferenceRequestException("topK",
@@ -152,9 +170,11 @@ public class ModelServing {
 		float[] batch = new float[uploads.size() * size];
 		double[] prepMillis = new double[uploads.size()];
 		long[] pixels = { 0 };
+		String[] inputs = new String[uploads.size()];
 		for (int i = 0; i < uploads.size(); i++) {
 			long t = System.nanoTime();
 			Upload upload = uploads.get(i);
+			int index = i;
 			// the bytes too are read inside a decode slot: what the heap holds for
 			// decoding is bounded by the slots, not by the requests
 			float[] prepared = this.decoder.withSlot(() -> {
@@ -165,7 +185,12 @@ public class ModelServing {
 							"the files up to this one hold " + pixels[0] + " pixels; one request may hold at most "
 									+ this.properties.maxRequestPixels() + " (cnn.inference.max-request-pixels)");
 				}
-				return Preprocessor.prepare(this.decoder.decode(upload.name(), bytes), metadata);
+				float[] crop = Preprocessor.crop(this.decoder.decode(upload.name(), bytes), metadata);
+				if (returnInput) {
+					inputs[index] = Preprocessor.dataUrl(crop, shape.get(0), shape.get(1), shape.get(2));
+				}
+				return Preprocessor.normalise(crop, shape.get(0), shape.get(1) * shape.get(2),
+						metadata.preprocessing());
 			});
 			System.arraycopy(prepared, 0, batch, i * size, size);
 			prepMillis[i] = (System.nanoTime() - t) / 1e6;
@@ -183,7 +208,7 @@ public class ModelServing {
 				.map(c -> new ClassificationResult.Prediction(metadata.classes().get(c),
 						probabilities[row * classes + c]))
 				.toList();
-			results.add(new ClassificationResult.FileResult(uploads.get(i).name(), top, prepMillis[i]));
+			results.add(new ClassificationResult.FileResult(uploads.get(i).name(), top, prepMillis[i], inputs[i]));
 		}
 		return new ClassificationResult(metadata.name(), metadata.version(), views.count(), results, inferenceMillis,
 				(System.nanoTime() - start) / 1e6);

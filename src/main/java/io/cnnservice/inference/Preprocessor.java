@@ -39,6 +39,15 @@ final class Preprocessor {
 
 	/** The model input for one image: channels x height x width floats, normalised. */
 	static float[] prepare(BufferedImage image, ModelMetadata model) {
+		return normalise(crop(image, model), model.inputShape().get(0),
+				model.inputShape().get(1) * model.inputShape().get(2), model.preprocessing());
+	}
+
+	/**
+	 * The image as the model sees it before normalisation (and before any pixel
+	 * permutation): channels x height x width values in [0, 1].
+	 */
+	static float[] crop(BufferedImage image, ModelMetadata model) {
 		List<Integer> shape = model.inputShape();
 		int channels = shape.get(0);
 		int height = shape.get(1);
@@ -67,10 +76,40 @@ final class Preprocessor {
 				System.arraycopy(fitted[Math.min(c, 2)], 0, out, c * height * width, height * width);
 			}
 		}
-		return normalise(out, channels, height * width, pre);
+		return out;
 	}
 
-	private static float[] normalise(float[] values, int channels, int plane, ModelMetadata.Preprocessing pre) {
+	/** A crop ({@link #crop}) as a PNG data URL, to show what the model was given. */
+	static String dataUrl(float[] crop, int channels, int height, int width) {
+		BufferedImage image = new BufferedImage(width, height,
+				(channels == 1) ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+		int plane = height * width;
+		for (int p = 0; p < plane; p++) {
+			int x = p % width;
+			int y = p / width;
+			if (channels == 1) {
+				image.getRaster().setSample(x, y, 0, byteOf(crop[p]));
+			}
+			else {
+				image.setRGB(x, y,
+						(byteOf(crop[p]) << 16) | (byteOf(crop[plane + p]) << 8) | byteOf(crop[2 * plane + p]));
+			}
+		}
+		java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+		try {
+			javax.imageio.ImageIO.write(image, "png", png);
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+		return "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png.toByteArray());
+	}
+
+	private static int byteOf(float value) {
+		return Math.round(Math.max(0f, Math.min(1f, value)) * 255f);
+	}
+
+	static float[] normalise(float[] values, int channels, int plane, ModelMetadata.Preprocessing pre) {
 		float[] result = new float[values.length];
 		int[] permutation = pre.pixelPermutation();
 		for (int c = 0; c < channels; c++) {

@@ -5,6 +5,8 @@ import { el, pct } from '../dom.js';
 function bars(result) {
   return result.results.map((r) => el('div', { class: 'result' },
     el('h2', {}, r.file),
+    r.input ? el('figure', { class: 'input' }, el('img', { src: r.input, alt: `Input to the model for ${r.file}`, class: 'model-input' }),
+      el('figcaption', { class: 'muted' }, 'what the model was given')) : null,
     el('div', { class: 'bars', role: 'list' }, r.predictions.flatMap((p) => [
       el('span', { role: 'listitem', class: 'label' }, p.label),
       el('div', { class: 'bar', style: `width: ${Math.max(1, 100 * p.probability)}%`, 'aria-hidden': 'true' }),
@@ -50,7 +52,7 @@ export async function classify() {
     [...files].forEach((f) => form.append('file', f, f.name || 'pasted.png'));
     output.replaceChildren(el('p', { class: 'muted' }, 'Classifying…'));
     try {
-      const result = await post(`/api/v1/models/${select.value}/classify?topK=${encodeURIComponent(topK.value)}`, form);
+      const result = await post(`/api/v1/models/${select.value}/classify?returnInput=true&topK=${encodeURIComponent(topK.value)}`, form);
       output.replaceChildren(...bars(result));
     } catch (e) {
       output.replaceChildren(el('p', { class: 'error', role: 'alert' }, e.message));

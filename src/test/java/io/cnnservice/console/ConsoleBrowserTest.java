@@ -178,6 +178,10 @@ class ConsoleBrowserTest {
 		waitFor(By.id("file")).sendKeys(seven.toAbsolutePath().toString());
 		WebElement top = waitFor(By.cssSelector("#results .label"));
 		assertThat(top.getText()).isEqualTo("7");
+		// the 28x28 crop the model was given is shown beside the answer
+		WebElement input = waitFor(By.cssSelector("#results img.model-input"));
+		this.wait.until(d -> Long.valueOf(28)
+			.equals(((JavascriptExecutor) d).executeScript("return arguments[0].naturalWidth;", input)));
 		screenshot("classify");
 		Files.delete(seven);
 	}
