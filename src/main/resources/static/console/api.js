@@ -58,6 +58,15 @@ export async function call(method, path, body) {
 }
 
 export const get = (path) => call('GET', path);
+
+/** A text resource, such as the Prometheus exposition. */
+export async function text(path) {
+  const response = await fetch(path, { headers: headers() });
+  if (!response.ok) {
+    throw new ApiError(response.status, null);
+  }
+  return response.text();
+}
 export const post = (path, body) => call('POST', path, body);
 export const del = (path) => call('DELETE', path);
 

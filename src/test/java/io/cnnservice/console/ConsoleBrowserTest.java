@@ -184,6 +184,10 @@ class ConsoleBrowserTest {
 			.equals(((JavascriptExecutor) d).executeScript("return arguments[0].naturalWidth;", input)));
 		screenshot("classify");
 		Files.delete(seven);
+		// the system page now lists the model as loaded, with its predictor pool
+		open("#/system");
+		waitForText(By.id("pools"), "lenet-mnist");
+		assertThat(this.browser.findElement(By.id("gpus")).getText()).contains("Resident memory");
 	}
 
 	@Test
