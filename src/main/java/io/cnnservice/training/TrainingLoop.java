@@ -6,6 +6,7 @@ import java.util.stream.IntStream;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import io.cnnservice.datasets.ImageSet;
@@ -35,6 +36,9 @@ final class TrainingLoop {
 	 */
 	record Data(ImageSet train, ImageSet test, BatchAssembler trainBatches, BatchAssembler testBatches) {
 	}
+
+	/** Counts of (true class, predicted class) from the last evaluation. */
+	private long[][] confusion;
 
 	private final TrainingRequest request;
 
@@ -130,6 +134,14 @@ final class TrainingLoop {
 	 * serving computes them; a pass per view rather than one batch of all views keeps the
 	 * activations within the evaluation's memory budget.
 	 */
+	/**
+	 * The last evaluation's confusion matrix: rows are true classes, columns predicted
+	 * ones; null when this run evaluated nothing.
+	 */
+	long[][] confusionMatrix() {
+		return this.confusion;
+	}
+
 	private double[] evaluate() {
 		ImageSet test = this.data.test();
 		BatchAssembler testBatches = this.data.testBatches();
@@ -138,6 +150,7 @@ final class TrainingLoop {
 		int[] order = IntStream.range(0, test.count()).toArray();
 		double lossSum = 0;
 		long correct = 0;
+		long[][] confusion = null;
 		for (int from = 0; from < test.count(); from += batch) {
 			this.stop.check();
 			int to = Math.min(from + batch, test.count());
@@ -151,9 +164,20 @@ final class TrainingLoop {
 				}
 				logits = logits.div(views.count());
 				lossSum += TEST_LOSS.evaluate(new NDList(y), new NDList(logits)).getFloat() * (to - from);
-				correct += logits.argMax(1).eq(y).countNonzero().getLong();
+				NDArray predicted = logits.argMax(1);
+				correct += predicted.eq(y).countNonzero().getLong();
+				int classes = (int) logits.getShape().get(1);
+				if (confusion == null) {
+					confusion = new long[classes][classes];
+				}
+				long[] guesses = predicted.toType(DataType.INT64, false).toLongArray();
+				long[] truths = y.toType(DataType.INT64, false).toLongArray();
+				for (int i = 0; i < guesses.length; i++) {
+					confusion[(int) truths[i]][(int) guesses[i]]++;
+				}
 			}
 		}
+		this.confusion = confusion;
 		return new double[] { lossSum / test.count(), (double) correct / test.count() };
 	}
 

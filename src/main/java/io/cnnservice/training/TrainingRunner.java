@@ -181,7 +181,7 @@ class TrainingRunner {
 				job.phase("saving");
 				model.setProperty("Epoch", Integer.toString(req.epochs()));
 				ModelMetadata draft = metadata(job, data, spec, options, permutation, last, params, train.count(),
-						test.count());
+						test.count(), loop.confusionMatrix());
 				// a process that died between registering the model and recording it has
 				// registered it already
 				Optional<ModelMetadata> registered = registeredBy(job);
@@ -252,7 +252,7 @@ class TrainingRunner {
 	}
 
 	private ModelMetadata metadata(TrainingJob job, LoadedDataset data, InputSpec spec, ArchitectureOptions options,
-			int[] permutation, EpochResult last, long[] params, int trainImages, int testImages) {
+			int[] permutation, EpochResult last, long[] params, int trainImages, int testImages, long[][] confusion) {
 		TrainingRequest req = job.request();
 		Map<String, Object> opts = options.recorded(req.architecture());
 		Map<String, Object> metrics = new LinkedHashMap<>();
@@ -261,6 +261,13 @@ class TrainingRunner {
 		metrics.put("trainAccuracy", last.trainAccuracy());
 		metrics.put("testLoss", last.testLoss());
 		metrics.put("testAccuracy", last.testAccuracy());
+		if (confusion != null) {
+			// rows: true class, columns: predicted class, over the test images evaluated
+			metrics.put("confusionMatrix",
+					java.util.Arrays.stream(confusion)
+						.map(row -> java.util.Arrays.stream(row).boxed().toList())
+						.toList());
+		}
 		metrics.put("trainImages", trainImages);
 		metrics.put("testImages", testImages);
 		metrics.put("imagesPerSecond",

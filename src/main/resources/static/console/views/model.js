@@ -10,6 +10,19 @@ function layerQuery(version) {
   return `/api/v1/architectures/${version.architecture}?${q}`;
 }
 
+/** The test split's confusion matrix with each class's accuracy, when the job recorded one. */
+function confusion(version) {
+  const matrix = version.metrics && version.metrics.confusionMatrix;
+  if (!matrix) {
+    return el('p', { class: 'muted' }, 'Not recorded: the job that trained this version predates confusion matrices.');
+  }
+  const classes = version.classes;
+  return table(['true ↓ predicted →', ...classes, 'accuracy'], matrix.map((row, i) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    return [classes[i], ...row.map((n) => num(n)), pct(total ? row[i] / total : null)];
+  }), [...classes.map((_, i) => i + 1), classes.length + 1]);
+}
+
 export async function modelView(name) {
   const model = await get(`/api/v1/models/${name}`);
   const latest = model.versions[model.versions.length - 1];
@@ -44,6 +57,8 @@ export async function modelView(name) {
       layers.error ? el('p', { class: 'error' }, layers.error) : [
         table(['#', 'layer', 'what it holds', 'output shape', 'outputs', 'parameters'],
           layers.layers.map((l) => [l.index, l.type, l.detail || '', `[${l.outputShape.join(', ')}]`, num(l.outputUnits), num(l.parameters)]), [4, 5]),
-        el('p', {}, `Trainable parameters: ${num(layers.trainableParameters)}; all: ${num(layers.totalParameters)}.`)]));
+        el('p', {}, `Trainable parameters: ${num(layers.trainableParameters)}; all: ${num(layers.totalParameters)}.`)]),
+    el('section', { class: 'card', id: 'confusion' }, el('h2', {}, `Confusion matrix of version ${latest.version} on the test split`),
+      confusion(latest)));
   return { node };
 }

@@ -159,6 +159,20 @@ class ConsoleBrowserTest {
 		open("");
 		waitForText(By.id("models"), "console-quick");
 		screenshot("overview");
+		// its model page has the confusion matrix of the job's last evaluation: a row per
+		// class, 500 test images in all
+		open("#/models/console-quick");
+		waitForText(By.id("confusion"), "accuracy");
+		var rows = this.browser.findElements(By.cssSelector("#confusion tbody tr"));
+		assertThat(rows).hasSize(10);
+		long counted = 0;
+		for (WebElement row : rows) {
+			var cells = row.findElements(By.tagName("td"));
+			for (int c = 1; c <= 10; c++) {
+				counted += Long.parseLong(cells.get(c).getText().replace(",", ""));
+			}
+		}
+		assertThat(counted).isEqualTo(500);
 	}
 
 	@Test
