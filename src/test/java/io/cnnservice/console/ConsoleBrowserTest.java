@@ -84,14 +84,19 @@ class ConsoleBrowserTest {
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
-	@BeforeEach
-	void openBrowser() {
+	/** Headless chromium at 1280 x 900, driven through Debian's chromium-driver. */
+	static ChromeDriver chromium() {
 		ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
 			.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
 		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
 			.usingAnyFreePort()
 			.build();
-		this.browser = new ChromeDriver(service, options);
+		return new ChromeDriver(service, options);
+	}
+
+	@BeforeEach
+	void openBrowser() {
+		this.browser = chromium();
 		this.wait = new WebDriverWait(this.browser, Duration.ofSeconds(60));
 	}
 
@@ -248,6 +253,11 @@ class ConsoleBrowserTest {
 			long overflow = (Long) ((JavascriptExecutor) this.browser)
 				.executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
 			assertThat(overflow).as("sideways scroll on '" + page + "'").isLessThanOrEqualTo(0);
+			Object unlabelled = ((JavascriptExecutor) this.browser)
+				.executeScript("return [...document.querySelectorAll('input, select, textarea, button, canvas')]"
+						+ ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')"
+						+ " && !e.textContent.trim()).map(e => e.outerHTML);");
+			assertThat((java.util.List<?>) unlabelled).as("controls without a label on '" + page + "'").isEmpty();
 		}
 	}
 
