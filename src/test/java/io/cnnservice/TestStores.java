@@ -25,6 +25,25 @@ public final class TestStores {
 	}
 
 	/**
+	 * Deletes a test's store, trying again while a job that was just cancelled may still
+	 * be writing its last files into it.
+	 */
+	public static void delete(Path store) throws InterruptedException {
+		for (int attempt = 1;; attempt++) {
+			try {
+				FileSystemUtils.deleteRecursively(store);
+				return;
+			}
+			catch (IOException ex) {
+				if (attempt == 10) {
+					throw new UncheckedIOException(ex);
+				}
+				Thread.sleep(500);
+			}
+		}
+	}
+
+	/**
 	 * Points a test's service at a model store and at the committed dataset fixtures.
 	 */
 	public static void register(DynamicPropertyRegistry registry, Path store) {

@@ -66,7 +66,7 @@ export async function jobView(...ids) {
   const rate = chart('Learning rate per epoch', 'epoch', series('learning rate'), 'learning rate');
   const charts = [loss, accuracy, rate];
   const lossPoints = jobs.map(() => []);
-  const summaries = jobs.map(() => el('div'));
+  const summaries = jobs.map(() => ({ info: el('div'), actions: el('p', { class: 'row' }), status: null }));
   const draw = () => {
     // the running mean within each epoch, and each finished epoch's mean at its end
     const lossSeries = jobs.map((j, i) => [...lossPoints[i].filter(([x]) => !Number.isInteger(x)),
@@ -80,7 +80,15 @@ export async function jobView(...ids) {
       (j.history || []).filter((e) => e.testAccuracy !== null && e.testAccuracy !== undefined).map((e) => [e.epoch, e.testAccuracy]),
     ])));
     rate.plot.setData(columns(jobs.map((j) => (j.history || []).map((e) => [e.epoch, e.learningRate]))));
-    jobs.forEach((j, i) => summaries[i].replaceChildren(summary(j), el('p', { class: 'row' }, jobActions(j, () => {}))));
+    jobs.forEach((j, i) => {
+      summaries[i].info.replaceChildren(summary(j));
+      // buttons are rebuilt only when the status changes, so a click never lands on a
+      // button that an event has just replaced
+      if (summaries[i].status !== j.status) {
+        summaries[i].status = j.status;
+        summaries[i].actions.replaceChildren(...jobActions(j, () => {}).filter(Boolean));
+      }
+    });
   };
   const controller = new AbortController();
   jobs.forEach((job, i) => {
@@ -108,7 +116,8 @@ export async function jobView(...ids) {
   el('button', { type: 'submit', class: 'secondary' }, 'Compare'));
   const node = el('div', {},
     el('h1', {}, ids.length > 1 ? `Comparing ${ids.length} jobs` : `Job ${ids[0]}`),
-    jobs.map((j, i) => el('section', { class: 'card' }, ids.length > 1 ? el('h2', {}, el('a', { href: `#/jobs/${j.id}` }, j.id)) : null, summaries[i])),
+    jobs.map((j, i) => el('section', { class: 'card' }, ids.length > 1 ? el('h2', {}, el('a', { href: `#/jobs/${j.id}` }, j.id)) : null,
+      summaries[i].info, summaries[i].actions)),
     el('section', { class: 'card' }, el('div', { class: 'charts' }, charts.map((c) => c.holder)), compareForm),
     ids.length === 1 ? el('section', { class: 'card' },
       el('h2', {}, 'Request'), el('pre', { id: 'request-json' }, JSON.stringify(jobs[0].request, null, 2)),

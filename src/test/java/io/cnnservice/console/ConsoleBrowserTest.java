@@ -29,7 +29,6 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.util.FileSystemUtils;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -71,8 +70,8 @@ class ConsoleBrowserTest {
 	}
 
 	@AfterAll
-	static void cleanUp() throws IOException {
-		FileSystemUtils.deleteRecursively(STORE);
+	static void cleanUp() throws Exception {
+		TestStores.delete(STORE);
 	}
 
 	@LocalServerPort

@@ -17,7 +17,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.util.FileSystemUtils;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -42,8 +41,9 @@ class ConsoleWithKeysTest {
 		TestStores.register(registry, STORE);
 		registry.add("cnn.security.api-keys[0].name", () -> "teacher");
 		registry.add("cnn.security.api-keys[0].roles", () -> "read,infer,train");
-		registry.add("cnn.security.api-keys[0].sha256", () -> HexFormat.of()
-			.formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(KEY.getBytes())));
+		String digest = HexFormat.of()
+			.formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(KEY.getBytes()));
+		registry.add("cnn.security.api-keys[0].sha256", () -> digest);
 	}
 
 	@BeforeAll
@@ -52,8 +52,8 @@ class ConsoleWithKeysTest {
 	}
 
 	@AfterAll
-	static void cleanUp() throws IOException {
-		FileSystemUtils.deleteRecursively(STORE);
+	static void cleanUp() throws Exception {
+		TestStores.delete(STORE);
 	}
 
 	@LocalServerPort
