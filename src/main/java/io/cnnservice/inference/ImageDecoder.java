@@ -11,6 +11,7 @@ import java.util.Set;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -51,7 +52,7 @@ public class ImageDecoder {
 	 * whatever the number of requests.
 	 * @throws PoolSaturatedException when no slot frees up within the acquire timeout
 	 */
-	public <T> T withSlot(java.util.function.Supplier<T> work) {
+	<T> T withSlot(Supplier<T> work) {
 		try {
 			if (!this.slots.tryAcquire(this.properties.acquireTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
 				throw PoolSaturatedException.decoders(this.properties.maxConcurrentDecodes(),
@@ -71,27 +72,11 @@ public class ImageDecoder {
 		}
 	}
 
-	/** Width times height from the header, without decoding; 0 when unreadable. */
-	public long pixels(byte[] bytes) {
-		try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-			ImageReader reader = readerFor(in);
-			if (reader == null) {
-				return 0;
-			}
-			try {
-				reader.setInput(in, true, true);
-				return Math.max(0, (long) reader.getWidth(0) * reader.getHeight(0));
-			}
-			finally {
-				reader.dispose();
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			return 0;
-		}
-	}
-
-	public BufferedImage decode(String file, byte[] bytes) {
+	/**
+	 * Decodes one upload, first charging its size from the header to the request's
+	 * budget.
+	 */
+	BufferedImage decode(String file, byte[] bytes, PixelBudget budget) {
 		if (bytes.length == 0) {
 			throw InvalidImageException.empty(file);
 		}
@@ -115,6 +100,7 @@ public class ImageDecoder {
 					throw InvalidImageException.tooLarge(file, width + "x" + height + " pixels, the limit is "
 							+ this.properties.maxPixels() + " (cnn.inference.max-pixels)");
 				}
+				budget.spend(file, width * height);
 				List<String> warnings = new ArrayList<>();
 				reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
 				ImageReadParam param = reader.getDefaultReadParam();

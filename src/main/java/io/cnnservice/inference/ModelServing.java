@@ -103,27 +103,21 @@ public class ModelServing {
 	}
 
 	/**
-	 * Classifies uploaded images with one forward pass.
-	 * @param testTimeViews score each image under the views the model was evaluated with
-	 * (its {@code model.json} preprocessing); false scores the image alone, one pass
-	 * instead of up to ten
-	 */
-	public ClassificationResult classify(String name, Integer version, int topK, List<Upload> uploads,
-			boolean testTimeViews) {
-		return classify(name, version, uploads, new ClassifyOptions(topK, testTimeViews, false));
-	}
-
-	/**
 	 * How a classify request wants its answer.
 	 *
 	 * @param topK classes per file
-	 * @param testTimeViews score under the model's recorded views
+	 * @param testTimeViews score each image under the views the model was evaluated with
+	 * (its {@code model.json} preprocessing); false scores the image alone, one pass
+	 * instead of up to ten
 	 * @param returnInput send each image back as the model was given it
 	 */
 	public record ClassifyOptions(int topK, boolean testTimeViews, boolean returnInput) {
 	}
 
-	/** Classifies uploaded images with one forward pass, as the options ask. */
+	/**
+	 * Classifies uploaded images with one forward pass, as the options ask.
+	 * @see ClassifyOptions
+	 */
 	public ClassificationResult classify(String name, Integer version, List<Upload> uploads, ClassifyOptions options) {
 		int topK = options.topK();
 		boolean testTimeViews = options.testTimeViews();
@@ -169,7 +163,7 @@ public class ModelServing {
 		int size = shape.get(0) * shape.get(1) * shape.get(2);
 		float[] batch = new float[uploads.size() * size];
 		double[] prepMillis = new double[uploads.size()];
-		long[] pixels = { 0 };
+		PixelBudget budget = new PixelBudget(this.properties.maxRequestPixels());
 		String[] inputs = new String[uploads.size()];
 		for (int i = 0; i < uploads.size(); i++) {
 			long t = System.nanoTime();
@@ -179,18 +173,11 @@ public class ModelServing {
 			// decoding is bounded by the slots, not by the requests
 			float[] prepared = this.decoder.withSlot(() -> {
 				byte[] bytes = read(upload);
-				pixels[0] += this.decoder.pixels(bytes);
-				if (pixels[0] > this.properties.maxRequestPixels()) {
-					throw InvalidImageException.tooLarge(upload.name(),
-							"the files up to this one hold " + pixels[0] + " pixels; one request may hold at most "
-									+ this.properties.maxRequestPixels() + " (cnn.inference.max-request-pixels)");
-				}
-				float[] crop = Preprocessor.crop(this.decoder.decode(upload.name(), bytes), metadata);
+				float[] crop = Preprocessor.crop(this.decoder.decode(upload.name(), bytes, budget), metadata);
 				if (returnInput) {
-					inputs[index] = Preprocessor.dataUrl(crop, shape.get(0), shape.get(1), shape.get(2));
+					inputs[index] = Preprocessor.dataUrl(crop, metadata);
 				}
-				return Preprocessor.normalise(crop, shape.get(0), shape.get(1) * shape.get(2),
-						metadata.preprocessing());
+				return Preprocessor.normalise(crop, metadata);
 			});
 			System.arraycopy(prepared, 0, batch, i * size, size);
 			prepMillis[i] = (System.nanoTime() - t) / 1e6;

@@ -10,8 +10,6 @@ import io.cnnservice.models.ModelStore;
 import io.cnnservice.models.ModelSummary;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -31,8 +29,6 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "open inference protocol", description = "KServe v2 REST: health, model metadata and FP32 tensor inference")
 class OpenInferenceController {
 
-	private static final Logger log = LoggerFactory.getLogger(OpenInferenceController.class);
-
 	static final String INPUT = "input";
 
 	static final String OUTPUT = "probabilities";
@@ -44,6 +40,8 @@ class OpenInferenceController {
 	private final EngineRuntime runtime;
 
 	private final InferenceProperties properties;
+
+	private final IgnoredParameters ignored = new IgnoredParameters();
 
 	OpenInferenceController(ModelServing serving, ModelStore store, EngineRuntime runtime,
 			InferenceProperties properties) {
@@ -99,7 +97,7 @@ class OpenInferenceController {
 		 * {@code content_type}, which clients send out of habit) cannot change the
 		 * answer: they are ignored with a warning.
 		 */
-		boolean testTimeViews() {
+		boolean testTimeViews(IgnoredParameters ignored) {
 			if (this.parameters == null) {
 				return true;
 			}
@@ -109,7 +107,7 @@ class OpenInferenceController {
 							"parameter '" + BINARY_DATA_OUTPUT + "' is not supported: outputs are sent as JSON");
 				}
 				if (!TEST_TIME_VIEWS.equals(key)) {
-					log.warn("Ignoring the infer request parameter '{}': it does not change the answer", key);
+					ignored.ignore("request", key);
 				}
 			}
 			Object value = this.parameters.getOrDefault(TEST_TIME_VIEWS, Boolean.TRUE);
@@ -216,8 +214,8 @@ class OpenInferenceController {
 	InferResponse infer(@PathVariable String name, @PathVariable(required = false) Integer version,
 			@RequestBody InferRequest request) {
 		ModelMetadata m = this.serving.resolve(name, version);
-		boolean testTimeViews = request.testTimeViews();
-		float[] data = OpenInferenceTensors.input(request, m, this.properties.maxBatch());
+		boolean testTimeViews = request.testTimeViews(this.ignored);
+		float[] data = OpenInferenceTensors.input(request, m, this.properties.maxBatch(), this.ignored);
 		float[] probabilities = this.serving.predict(m, data, testTimeViews);
 		long classes = m.classes().size();
 		long n = probabilities.length / classes;

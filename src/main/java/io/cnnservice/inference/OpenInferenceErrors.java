@@ -54,8 +54,7 @@ class OpenInferenceErrors {
 
 	private static ResponseEntity<Map<String, String>> error(HttpStatus status, String message) {
 		// the type is set, not negotiated: an Accept the protocol cannot meet must not
-		// turn
-		// this answer into a 500
+		// turn this answer into a 500
 		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(Map.of("error", message));
 	}
 

@@ -4,13 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.cnnservice.models.ModelMetadata;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Checks and flattens the protocol's input tensor against the model's input shape. */
 final class OpenInferenceTensors {
-
-	private static final Logger log = LoggerFactory.getLogger(OpenInferenceTensors.class);
 
 	/** The tensor parameter that would put the data after the JSON, which is not read. */
 	private static final String BINARY_DATA_SIZE = "binary_data_size";
@@ -21,8 +17,10 @@ final class OpenInferenceTensors {
 	/**
 	 * The request's one input, checked against the model's shape.
 	 * @param maxBatch most images one request may carry ({@code cnn.inference.max-batch})
+	 * @param ignored where tensor parameters that change nothing are noted
 	 */
-	static float[] input(OpenInferenceController.InferRequest request, ModelMetadata model, int maxBatch) {
+	static float[] input(OpenInferenceController.InferRequest request, ModelMetadata model, int maxBatch,
+			IgnoredParameters ignored) {
 		if (request == null || request.inputs() == null || request.inputs().size() != 1
 				|| request.inputs().get(0) == null) {
 			throw new OpenInferenceException(400,
@@ -39,9 +37,7 @@ final class OpenInferenceTensors {
 				throw new OpenInferenceException(400, "unsupported input parameter '" + BINARY_DATA_SIZE
 						+ "': this server reads tensor data from the JSON only");
 			}
-			tensor.parameters()
-				.keySet()
-				.forEach(k -> log.warn("Ignoring the input parameter '{}': it does not change the answer", k));
+			tensor.parameters().keySet().forEach(k -> ignored.ignore("input", k));
 		}
 		if (!"FP32".equals(tensor.datatype())) {
 			throw new OpenInferenceException(400, "input datatype must be FP32, got " + tensor.datatype());

@@ -37,12 +37,6 @@ final class Preprocessor {
 	private Preprocessor() {
 	}
 
-	/** The model input for one image: channels x height x width floats, normalised. */
-	static float[] prepare(BufferedImage image, ModelMetadata model) {
-		return normalise(crop(image, model), model.inputShape().get(0),
-				model.inputShape().get(1) * model.inputShape().get(2), model.preprocessing());
-	}
-
 	/**
 	 * The image as the model sees it before normalisation (and before any pixel
 	 * permutation): channels x height x width values in [0, 1].
@@ -80,7 +74,10 @@ final class Preprocessor {
 	}
 
 	/** A crop ({@link #crop}) as a PNG data URL, to show what the model was given. */
-	static String dataUrl(float[] crop, int channels, int height, int width) {
+	static String dataUrl(float[] crop, ModelMetadata model) {
+		int channels = model.inputShape().get(0);
+		int height = model.inputShape().get(1);
+		int width = model.inputShape().get(2);
 		BufferedImage image = new BufferedImage(width, height,
 				(channels == 1) ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
 		int plane = height * width;
@@ -109,7 +106,14 @@ final class Preprocessor {
 		return Math.round(Math.max(0f, Math.min(1f, value)) * 255f);
 	}
 
-	static float[] normalise(float[] values, int channels, int plane, ModelMetadata.Preprocessing pre) {
+	/**
+	 * A crop ({@link #crop}) as the model's input: normalised as its training data was,
+	 * and permuted if it was trained on permuted pixels.
+	 */
+	static float[] normalise(float[] values, ModelMetadata model) {
+		int channels = model.inputShape().get(0);
+		int plane = model.inputShape().get(1) * model.inputShape().get(2);
+		ModelMetadata.Preprocessing pre = model.preprocessing();
 		float[] result = new float[values.length];
 		int[] permutation = pre.pixelPermutation();
 		for (int c = 0; c < channels; c++) {

@@ -26,10 +26,8 @@ public class AccessRefusedException extends RuntimeException {
 	}
 
 	static AccessRefusedException noKey(Role role) {
-		return new AccessRefusedException(401,
-				"This request needs an API key with the role '" + role.id()
-						+ "'; send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
-				(role != null) ? role.id() : null);
+		return new AccessRefusedException(401, "This request needs an API key with the role '" + role.id()
+				+ "'; send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'", role.id());
 	}
 
 	static AccessRefusedException noKeyForAnything() {

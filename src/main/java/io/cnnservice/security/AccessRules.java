@@ -45,6 +45,8 @@ class AccessRules {
 
 	private static final Need OPEN = new Open();
 
+	private static final String NEED = AccessRules.class.getName() + ".need";
+
 	private final List<Rule> rules;
 
 	AccessRules(SecurityProperties properties) {
@@ -76,6 +78,16 @@ class AccessRules {
 	}
 
 	Need need(HttpServletRequest request) {
+		// authorisation, the audit and a refusal all ask: the table is read once
+		if (request.getAttribute(NEED) instanceof Need known) {
+			return known;
+		}
+		Need need = lookUp(request);
+		request.setAttribute(NEED, need);
+		return need;
+	}
+
+	private Need lookUp(HttpServletRequest request) {
 		HttpMethod method = HttpMethod.valueOf(request.getMethod());
 		String uri = request.getRequestURI().substring(request.getContextPath().length());
 		PathContainer path = PathContainer.parsePath(uri.isEmpty() ? "/" : uri);

@@ -16,10 +16,7 @@ final class LocalClient {
 	}
 
 	static boolean trusted(HttpServletRequest request) {
-		if (!loopbackAddress(request.getRemoteAddr())) {
-			return false;
-		}
-		if (request.getHeader("X-Forwarded-For") != null || request.getHeader("Forwarded") != null) {
+		if (!directLoopback(request)) {
 			return false;
 		}
 		if ("cross-site".equals(request.getHeader("Sec-Fetch-Site"))) {
@@ -41,7 +38,16 @@ final class LocalClient {
 		}
 	}
 
-	static boolean loopbackAddress(String address) {
+	/**
+	 * A loopback peer with no proxy in between: a client on this machine, though maybe a
+	 * browser page from elsewhere.
+	 */
+	static boolean directLoopback(HttpServletRequest request) {
+		return loopbackAddress(request.getRemoteAddr()) && request.getHeader("X-Forwarded-For") == null
+				&& request.getHeader("Forwarded") == null;
+	}
+
+	private static boolean loopbackAddress(String address) {
 		return address != null && (address.startsWith("127.") || "0:0:0:0:0:0:0:1".equals(address)
 				|| "::1".equals(address) || "[::1]".equals(address));
 	}

@@ -64,9 +64,8 @@ final class RoleCheck implements AuthorizationManager<RequestAuthorizationContex
 		}
 		if (!this.keysConfigured) {
 			// a local client would have had every role: say why this one is not local
-			boolean proxied = request.getHeader("X-Forwarded-For") != null || request.getHeader("Forwarded") != null;
-			return (LocalClient.loopbackAddress(request.getRemoteAddr()) && !proxied)
-					? AccessRefusedException.crossSite(role) : AccessRefusedException.keysNotConfigured(role);
+			return LocalClient.directLoopback(request) ? AccessRefusedException.crossSite(role)
+					: AccessRefusedException.keysNotConfigured(role);
 		}
 		return (role != null) ? AccessRefusedException.noKey(role) : AccessRefusedException.noKeyForAnything();
 	}

@@ -16,6 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
 
 import io.cnnservice.architectures.Architecture;
@@ -82,8 +84,11 @@ public class TrainingJobService {
 	/** Jobs handed to a worker process that may not hold their lease yet. */
 	private final Set<String> handedOff = ConcurrentHashMap.newKeySet();
 
-	/** Jobs whose cluster submission failed: recorded for a moment, then taken back. */
-	private final Set<String> withdrawn = ConcurrentHashMap.newKeySet();
+	/**
+	 * Listings read records under the read lock; taking back the record of a job whose
+	 * Job could not be created holds the write lock, so no listing brings it back.
+	 */
+	private final ReadWriteLock listing = new ReentrantReadWriteLock();
 
 	private final Map<String, TrainingJob> jobs = new ConcurrentHashMap<>();
 
@@ -388,10 +393,14 @@ public class TrainingJobService {
 				this.cluster.launch(job.view());
 			}
 			catch (RuntimeException ex) {
-				// a list() that read the record meanwhile must not bring it back
-				this.withdrawn.add(job.id());
-				this.repository.delete(job.id());
-				this.jobs.remove(job.id());
+				this.listing.writeLock().lock();
+				try {
+					this.repository.delete(job.id());
+					this.jobs.remove(job.id());
+				}
+				finally {
+					this.listing.writeLock().unlock();
+				}
 				throw ex;
 			}
 			return remember(job.view()).view();
@@ -509,12 +518,17 @@ public class TrainingJobService {
 
 	/** Every job, newest first. */
 	public List<TrainingJobView> list() {
-		for (TrainingJobView view : this.repository.loadAll()) {
-			if (!this.leases.holds(view.id()) && !this.withdrawn.contains(view.id())) {
-				remember(view);
+		this.listing.readLock().lock();
+		try {
+			for (TrainingJobView view : this.repository.loadAll()) {
+				if (!this.leases.holds(view.id())) {
+					remember(view);
+				}
 			}
 		}
-		this.withdrawn.forEach(this.jobs::remove);
+		finally {
+			this.listing.readLock().unlock();
+		}
 		return this.jobs.values()
 			.stream()
 			.map(TrainingJob::view)

@@ -62,12 +62,14 @@ class InferenceBench {
 		}
 
 		for (int i = 0; i < 3000; i++) {
-			serving.classify("lenet-mnist", 1, 1, List.of(new Upload("d.png", png)), true);
+			serving.classify("lenet-mnist", 1, List.of(new Upload("d.png", png)),
+					new ModelServing.ClassifyOptions(1, true, false));
 		}
 		double[] full = new double[singles];
 		for (int i = 0; i < singles; i++) {
 			long t = System.nanoTime();
-			serving.classify("lenet-mnist", 1, 1, List.of(new Upload("d.png", png)), true);
+			serving.classify("lenet-mnist", 1, List.of(new Upload("d.png", png)),
+					new ModelServing.ClassifyOptions(1, true, false));
 			full[i] = (System.nanoTime() - t) / 1e6;
 		}
 		double[] forward = new double[singles];

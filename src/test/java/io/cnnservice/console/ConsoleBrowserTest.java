@@ -219,6 +219,12 @@ class ConsoleBrowserTest {
 			.moveByOffset(0, 60)
 			.release()
 			.perform();
+		// the stroke is on the canvas: white pixels on the black background
+		Long lit = (Long) ((JavascriptExecutor) this.browser).executeScript(
+				"const d = arguments[0].getContext('2d').getImageData(0, 0, 280, 280).data;"
+						+ " let n = 0; for (let i = 0; i < d.length; i += 4) { if (d[i] > 128) n++; } return n;",
+				canvas);
+		assertThat(lit).as("pixels the pointer drew").isGreaterThan(500);
 		this.browser.findElement(By.id("classify-drawing")).click();
 		WebElement top = waitFor(By.cssSelector("#results .label"));
 		assertThat(top.getText()).matches("[0-9]");

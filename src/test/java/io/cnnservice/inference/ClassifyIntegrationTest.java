@@ -139,8 +139,9 @@ class ClassifyIntegrationTest {
 			IntFunction<String> truth) {
 		int ok = 0;
 		for (int from = 0; from < uploads.size(); from += 50) {
-			ClassificationResult result = this.serving.classify(model, version, 1,
-					uploads.subList(from, Math.min(uploads.size(), from + 50)), testTimeViews);
+			ClassificationResult result = this.serving.classify(model, version,
+					uploads.subList(from, Math.min(uploads.size(), from + 50)),
+					new ModelServing.ClassifyOptions(1, testTimeViews, false));
 			for (int k = 0; k < result.results().size(); k++) {
 				if (result.results().get(k).predictions().get(0).label().equals(truth.apply(from + k))) {
 					ok++;
@@ -275,7 +276,8 @@ class ClassifyIntegrationTest {
 				for (int k = 0; k < perThread; k++) {
 					int index = 400 + t * perThread + k;
 					String alone = this.serving
-						.classify("lenet-mnist", null, 1, List.of(new Upload("d.png", png(index))), true)
+						.classify("lenet-mnist", null, List.of(new Upload("d.png", png(index))),
+								new ModelServing.ClassifyOptions(1, true, false))
 						.results()
 						.get(0)
 						.predictions()
@@ -544,7 +546,8 @@ class ClassifyIntegrationTest {
 	 * @param extra more request fields, from a leading comma on
 	 */
 	private Map<String, Double> infer(ModelMetadata model, byte[] png, String extra) throws Exception {
-		float[] input = Preprocessor.prepare(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png)), model);
+		float[] input = Preprocessor.normalise(
+				Preprocessor.crop(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png)), model), model);
 		StringBuilder data = new StringBuilder();
 		for (int i = 0; i < input.length; i++) {
 			data.append(i == 0 ? "" : ",").append(input[i]);
@@ -593,7 +596,8 @@ class ClassifyIntegrationTest {
 
 	/** All ten class probabilities for one lossless upload. */
 	private Map<String, Double> probabilities(String model, byte[] png) {
-		ClassificationResult result = this.serving.classify(model, null, 10, List.of(new Upload("x.png", png)), true);
+		ClassificationResult result = this.serving.classify(model, null, List.of(new Upload("x.png", png)),
+				new ModelServing.ClassifyOptions(10, true, false));
 		Map<String, Double> byLabel = new java.util.HashMap<>();
 		result.results().get(0).predictions().forEach(p -> byLabel.put(p.label(), p.probability()));
 		return byLabel;
