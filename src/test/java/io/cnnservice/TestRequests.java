@@ -1,6 +1,6 @@
 package io.cnnservice;
 
-import io.cnnservice.training.TrainingRequest;
+import io.cnnservice.training.api.TrainingRequest;
 import tools.jackson.databind.json.JsonMapper;
 
 /**

@@ -73,11 +73,10 @@ class ArchitectureController {
 					required = false) Integer width) {
 		Architecture architecture = this.catalog.get(name);
 		DatasetInfo info = this.datasets.describe(dataset);
-		if (info.inputShape() == null || info.classes() == null) {
+		InputSpec spec = info.inputSpec();
+		if (spec == null) {
 			throw DatasetUnavailableException.because(dataset, info.problem());
 		}
-		InputSpec spec = new InputSpec(info.inputShape().get(0), info.inputShape().get(1), info.inputShape().get(2),
-				info.classes().size());
 		ArchitectureOptions options = new ArchitectureOptions(hiddenSizes, depth, width);
 		// the table initialises the network: refuse one too big before allocating it
 		this.budget.check(architecture, spec, options, 0);

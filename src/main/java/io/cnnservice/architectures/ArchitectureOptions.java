@@ -4,6 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
+
 /**
  * Optional knobs of an architecture.
  *
@@ -12,7 +18,12 @@ import java.util.Map;
  * @param width channels of {@code resnet9}'s stem; its stages have 2, 4 and 8 times as
  * many (default 64)
  */
-public record ArchitectureOptions(List<Integer> hiddenSizes, Integer depth, Integer width) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ArchitectureOptions(
+		@Schema(description = "mlp only: hidden layer widths (default [256, 128])") @Size(min = 1,
+				max = 16) List<@Min(1) @Max(16384) Integer> hiddenSizes,
+		@Schema(description = "resnet only: depth 6n+2 (default 20)") @Min(8) @Max(110) Integer depth,
+		@Schema(description = "resnet9 only: channels of the stem, the stages have 2, 4 and 8 times as many (default 64)") @Min(4) @Max(256) Integer width) {
 
 	public static final ArchitectureOptions DEFAULTS = new ArchitectureOptions(null, null, null);
 

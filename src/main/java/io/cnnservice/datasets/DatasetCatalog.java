@@ -341,15 +341,28 @@ public class DatasetCatalog {
 			};
 		}
 		catch (IOException | RuntimeException ex) {
-			return new DatasetInfo(name, kind, DatasetInfo.INVALID, format, null, null, null, null, dir.toString(),
-					false, downloadable, null, ex.getMessage());
+			return DatasetInfo.named(name)
+				.kind(kind)
+				.state(DatasetInfo.State.INVALID)
+				.format(format)
+				.location(dir.toString())
+				.downloadable(downloadable)
+				.problem(ex.getMessage())
+				.build();
 		}
 	}
 
 	private static DatasetInfo ready(String name, String kind, String format, List<String> classes, List<Integer> shape,
 			int train, int test, String location, boolean downloadable) {
-		return new DatasetInfo(name, kind, DatasetInfo.READY, format, classes, shape, train, test, location, false,
-				downloadable, null, null);
+		return DatasetInfo.named(name)
+			.kind(kind)
+			.state(DatasetInfo.State.READY)
+			.format(format)
+			.contents(classes, shape)
+			.sizes(train, test)
+			.location(location)
+			.downloadable(downloadable)
+			.build();
 	}
 
 	/**
@@ -368,14 +381,19 @@ public class DatasetCatalog {
 			case CIFAR10 -> List.of(3, 32, 32);
 			default -> null;
 		};
+		DatasetInfo.Builder missing = DatasetInfo.named(name)
+			.kind(kind)
+			.contents(classes, shape)
+			.location(dir.toString())
+			.downloadable(downloadable);
 		DatasetDownloads.Download latest = this.downloads.latest(name).orElse(null);
 		if (latest != null && latest.running()) {
-			return new DatasetInfo(name, kind, DatasetInfo.DOWNLOADING, null, classes, shape, null, null,
-					dir.toString(), false, downloadable, DatasetInfo.Download.of(latest.progress()), null);
+			return missing.state(DatasetInfo.State.DOWNLOADING)
+				.download(DatasetInfo.Download.of(latest.progress()))
+				.build();
 		}
 		if (latest != null && latest.failure() != null) {
-			return new DatasetInfo(name, kind, DatasetInfo.FAILED, null, classes, shape, null, null, dir.toString(),
-					false, downloadable, null, latest.failure());
+			return missing.state(DatasetInfo.State.FAILED).problem(latest.failure()).build();
 		}
 		String problem = Files.isDirectory(dir) ? "no readable data under " + dir + " (" + expected(name) + ")"
 				: dir + " does not exist";
@@ -385,14 +403,20 @@ public class DatasetCatalog {
 		else if (STANDARD.contains(name)) {
 			problem += "; downloading is disabled (cnn.datasets.download)";
 		}
-		return new DatasetInfo(name, kind, DatasetInfo.ABSENT, null, classes, shape, null, null, dir.toString(), false,
-				downloadable, null, problem);
+		return missing.state(DatasetInfo.State.ABSENT).problem(problem).build();
 	}
 
 	private static DatasetInfo infoOf(LoadedDataset data, String format, String location, boolean downloadable) {
-		return new DatasetInfo(data.name(), STANDARD.contains(data.name()) ? "standard" : "custom", DatasetInfo.READY,
-				format, data.classes(), List.of(data.channels(), data.height(), data.width()), data.train().count(),
-				data.test().count(), location, true, downloadable, null, null);
+		return DatasetInfo.named(data.name())
+			.kind(STANDARD.contains(data.name()) ? "standard" : "custom")
+			.state(DatasetInfo.State.READY)
+			.format(format)
+			.contents(data.classes(), List.of(data.channels(), data.height(), data.width()))
+			.sizes(data.train().count(), data.test().count())
+			.location(location)
+			.loaded(true)
+			.downloadable(downloadable)
+			.build();
 	}
 
 	private static long stamp(Path dir) {

@@ -2,17 +2,19 @@ package io.cnnservice.datasets;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * What the service knows about one dataset, without necessarily having loaded it.
+ * What the service knows about one dataset, without necessarily having loaded it. Built
+ * by field name ({@link #named}), never by position.
  *
  * @param name dataset name (its folder under the datasets root)
  * @param kind {@code standard} (mnist, fashion-mnist, cifar10) or {@code custom}
- * @param state {@code ready}, {@code absent}, {@code downloading}, {@code failed} (the
- * latest download failed) or {@code invalid} (there is data, but it cannot be read)
+ * @param state whether it can be trained on, and if not, why not
  * @param format how it is stored: {@code idx}, {@code cifar-binary},
  * {@code image-folders} or {@code image-folders-archive}; null when missing
  * @param classes class names in label order
@@ -27,30 +29,72 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({ "name", "kind", "state", "ready" })
-public record DatasetInfo(String name, String kind, String state, String format, List<String> classes,
+public record DatasetInfo(String name, String kind, State state, String format, List<String> classes,
 		List<Integer> inputShape, Integer trainSize, Integer testSize, String location, boolean loaded,
 		boolean downloadable, Download download, String problem) {
 
-	public static final String READY = "ready";
+	/** Where a dataset stands. */
+	public enum State {
 
-	public static final String ABSENT = "absent";
+		/** It can be trained on now. */
+		READY,
+		/** There is no copy. */
+		ABSENT,
+		/** A copy is being downloaded. */
+		DOWNLOADING,
+		/** The latest download failed; {@code problem} says why. */
+		FAILED,
+		/** There is data, but it cannot be read. */
+		INVALID;
 
-	public static final String DOWNLOADING = "downloading";
+		@JsonValue
+		public String json() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
 
-	public static final String FAILED = "failed";
+		@JsonCreator
+		public static State of(String value) {
+			return valueOf(value.toUpperCase(java.util.Locale.ROOT));
+		}
 
-	public static final String INVALID = "invalid";
+	}
+
+	/** A dataset of this name, to describe field by field. */
+	public static Builder named(String name) {
+		return new Builder(name);
+	}
 
 	/** The same without where it lives on disk, for callers who may not see paths. */
 	public DatasetInfo withoutLocation() {
-		return new DatasetInfo(this.name, this.kind, this.state, this.format, this.classes, this.inputShape,
-				this.trainSize, this.testSize, null, this.loaded, this.downloadable, this.download, this.problem);
+		return toBuilder().location(null).build();
 	}
 
 	/** Whether it can be trained on now. */
 	@JsonProperty("ready")
 	public boolean ready() {
-		return READY.equals(this.state);
+		return this.state == State.READY;
+	}
+
+	/** The shape a network must take for it; null while the shape is not known. */
+	public InputSpec inputSpec() {
+		if (this.inputShape == null || this.classes == null) {
+			return null;
+		}
+		return new InputSpec(this.inputShape.get(0), this.inputShape.get(1), this.inputShape.get(2),
+				this.classes.size());
+	}
+
+	private Builder toBuilder() {
+		return named(this.name).kind(this.kind)
+			.state(this.state)
+			.format(this.format)
+			.contents(this.classes, this.inputShape)
+			.sizes(this.trainSize, this.testSize)
+			.location(this.location)
+			.loaded(this.loaded)
+			.downloadable(this.downloadable)
+			.download(this.download)
+			.problem(this.problem);
 	}
 
 	/**
@@ -67,6 +111,101 @@ public record DatasetInfo(String name, String kind, String state, String format,
 			long total = progress.bytesTotal();
 			double percent = (total > 0) ? Math.round(1000.0 * progress.bytesDone() / total) / 10.0 : 0;
 			return new Download(progress.bytesDone(), total, percent, progress.source());
+		}
+
+	}
+
+	/** Describes a dataset field by field. */
+	public static final class Builder {
+
+		private final String name;
+
+		private String kind;
+
+		private State state;
+
+		private String format;
+
+		private List<String> classes;
+
+		private List<Integer> inputShape;
+
+		private Integer trainSize;
+
+		private Integer testSize;
+
+		private String location;
+
+		private boolean loaded;
+
+		private boolean downloadable;
+
+		private Download download;
+
+		private String problem;
+
+		private Builder(String name) {
+			this.name = name;
+		}
+
+		public Builder kind(String kind) {
+			this.kind = kind;
+			return this;
+		}
+
+		public Builder state(State state) {
+			this.state = state;
+			return this;
+		}
+
+		public Builder format(String format) {
+			this.format = format;
+			return this;
+		}
+
+		/** Its class names in label order, and the shape of one image. */
+		public Builder contents(List<String> classes, List<Integer> inputShape) {
+			this.classes = classes;
+			this.inputShape = inputShape;
+			return this;
+		}
+
+		/** How many training and test images it has. */
+		public Builder sizes(Integer train, Integer test) {
+			this.trainSize = train;
+			this.testSize = test;
+			return this;
+		}
+
+		public Builder location(String location) {
+			this.location = location;
+			return this;
+		}
+
+		public Builder loaded(boolean loaded) {
+			this.loaded = loaded;
+			return this;
+		}
+
+		public Builder downloadable(boolean downloadable) {
+			this.downloadable = downloadable;
+			return this;
+		}
+
+		public Builder download(Download download) {
+			this.download = download;
+			return this;
+		}
+
+		public Builder problem(String problem) {
+			this.problem = problem;
+			return this;
+		}
+
+		public DatasetInfo build() {
+			return new DatasetInfo(this.name, this.kind, this.state, this.format, this.classes, this.inputShape,
+					this.trainSize, this.testSize, this.location, this.loaded, this.downloadable, this.download,
+					this.problem);
 		}
 
 	}

@@ -54,13 +54,13 @@ final class LoadedModel implements AutoCloseable {
 	LoadedModel(ModelMetadata metadata, Path versionDir, ArchitectureCatalog architectures, Device device, int poolSize)
 			throws IOException {
 		this.metadata = metadata;
-		List<Integer> shape = metadata.inputShape();
-		InputSpec spec = new InputSpec(shape.get(0), shape.get(1), shape.get(2), metadata.classes().size());
+		List<Integer> shape = metadata.network().inputShape();
+		InputSpec spec = new InputSpec(shape.get(0), shape.get(1), shape.get(2), metadata.network().classes().size());
 		this.spec = spec;
-		ArchitectureOptions options = ArchitectureOptions.fromRecorded(metadata.architectureOptions());
+		ArchitectureOptions options = ArchitectureOptions.fromRecorded(metadata.network().architectureOptions());
 		this.model = Model.newInstance(metadata.name(), device, EngineRuntime.ENGINE_NAME);
 		try {
-			this.model.setBlock(architectures.get(metadata.architecture()).build(spec, options));
+			this.model.setBlock(architectures.get(metadata.network().architecture()).build(spec, options));
 			this.model.load(versionDir, "model");
 		}
 		catch (MalformedModelException | IOException | RuntimeException ex) {

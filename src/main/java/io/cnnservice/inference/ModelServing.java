@@ -146,7 +146,7 @@ public class ModelServing {
 
 	private ClassificationResult classify(ModelMetadata metadata, int topK, List<Upload> uploads, TestTimeViews views,
 			boolean returnInput, long start) {
-		int classes = metadata.classes().size();
+		int classes = metadata.network().classes().size();
 		if (topK < 1 || topK > classes) {
 			throw new InvalidInferenceRequestException("topK",
 					"topK must be between 1 and " + classes + " (the model's classes), got " + topK);
@@ -159,7 +159,7 @@ public class ModelServing {
 			throw new InvalidInferenceRequestException("file", "At most " + this.properties.maxFiles()
 					+ " files per request (cnn.inference.max-files), got " + uploads.size());
 		}
-		List<Integer> shape = metadata.inputShape();
+		List<Integer> shape = metadata.network().inputShape();
 		int size = shape.get(0) * shape.get(1) * shape.get(2);
 		float[] batch = new float[uploads.size() * size];
 		double[] prepMillis = new double[uploads.size()];
@@ -192,7 +192,7 @@ public class ModelServing {
 				.boxed()
 				.sorted(Comparator.comparingDouble((Integer c) -> probabilities[row * classes + c]).reversed())
 				.limit(topK)
-				.map(c -> new ClassificationResult.Prediction(metadata.classes().get(c),
+				.map(c -> new ClassificationResult.Prediction(metadata.network().classes().get(c),
 						probabilities[row * classes + c]))
 				.toList();
 			results.add(new ClassificationResult.FileResult(uploads.get(i).name(), top, prepMillis[i], inputs[i]));
@@ -213,7 +213,8 @@ public class ModelServing {
 		try {
 			float[] result = forward(metadata, inputs, views(metadata, testTimeViews));
 			outcome = InferenceMetrics.Outcome.SUCCESS;
-			this.metrics.images(metadata.name()).increment(result.length / (double) metadata.classes().size());
+			this.metrics.images(metadata.name())
+				.increment(result.length / (double) metadata.network().classes().size());
 			return result;
 		}
 		catch (PoolSaturatedException ex) {
@@ -292,7 +293,7 @@ public class ModelServing {
 	}
 
 	private synchronized LoadedModel acquire(ModelMetadata metadata) {
-		String key = metadata.name() + "/" + metadata.version() + "/" + metadata.parametersSha256();
+		String key = metadata.name() + "/" + metadata.version() + "/" + metadata.parameters().parametersSha256();
 		LoadedModel model = this.cache.get(key);
 		if (model == null) {
 			forget(metadata.name(), metadata.version());

@@ -191,12 +191,12 @@ class OpenInferenceController {
 	ModelMetadataResponse metadata(@PathVariable String name, @PathVariable(required = false) Integer version) {
 		ModelMetadata m = this.serving.resolve(name, version);
 		ModelSummary summary = this.store.get(name);
-		List<Integer> shape = m.inputShape();
+		List<Integer> shape = m.network().inputShape();
 		return new ModelMetadataResponse(m.name(),
 				summary.versions().stream().map(v -> Integer.toString(v.version())).toList(), "djl_pytorch",
 				List.of(new TensorMetadata(INPUT, "FP32",
 						List.of(-1L, (long) shape.get(0), (long) shape.get(1), (long) shape.get(2)))),
-				List.of(new TensorMetadata(OUTPUT, "FP32", List.of(-1L, (long) m.classes().size()))));
+				List.of(new TensorMetadata(OUTPUT, "FP32", List.of(-1L, (long) m.network().classes().size()))));
 	}
 
 	@GetMapping({ "/models/{name}/ready", "/models/{name}/versions/{version}/ready" })
@@ -217,7 +217,7 @@ class OpenInferenceController {
 		boolean testTimeViews = request.testTimeViews(this.ignored);
 		float[] data = OpenInferenceTensors.input(request, m, this.properties.maxBatch(), this.ignored);
 		float[] probabilities = this.serving.predict(m, data, testTimeViews);
-		long classes = m.classes().size();
+		long classes = m.network().classes().size();
 		long n = probabilities.length / classes;
 		return new InferResponse(m.name(), Integer.toString(m.version()), request.id(),
 				List.of(new Tensor(OUTPUT, List.of(n, classes), "FP32", probabilities)));

@@ -42,7 +42,7 @@ final class OpenInferenceTensors {
 		if (!"FP32".equals(tensor.datatype())) {
 			throw new OpenInferenceException(400, "input datatype must be FP32, got " + tensor.datatype());
 		}
-		List<Integer> expected = model.inputShape();
+		List<Integer> expected = model.network().inputShape();
 		List<Long> shape = tensor.shape();
 		if (shape == null || shape.size() != 4 || shape.contains(null) || shape.get(1) != expected.get(0).longValue()
 				|| shape.get(2) != expected.get(1).longValue() || shape.get(3) != expected.get(2).longValue()) {

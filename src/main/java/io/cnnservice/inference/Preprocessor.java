@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.cnnservice.models.ModelMetadata;
+import io.cnnservice.models.Preprocessing;
 
 /**
  * Prepares an uploaded image the way the model's training images were made, driven by the
@@ -42,11 +43,11 @@ final class Preprocessor {
 	 * permutation): channels x height x width values in [0, 1].
 	 */
 	static float[] crop(BufferedImage image, ModelMetadata model) {
-		List<Integer> shape = model.inputShape();
+		List<Integer> shape = model.network().inputShape();
 		int channels = shape.get(0);
 		int height = shape.get(1);
 		int width = shape.get(2);
-		ModelMetadata.Preprocessing pre = model.preprocessing();
+		Preprocessing pre = model.preprocessing();
 		boolean darkBackground = "dark".equals(pre.background());
 		float[] out;
 		if (channels == 1) {
@@ -75,9 +76,9 @@ final class Preprocessor {
 
 	/** A crop ({@link #crop}) as a PNG data URL, to show what the model was given. */
 	static String dataUrl(float[] crop, ModelMetadata model) {
-		int channels = model.inputShape().get(0);
-		int height = model.inputShape().get(1);
-		int width = model.inputShape().get(2);
+		int channels = model.network().inputShape().get(0);
+		int height = model.network().inputShape().get(1);
+		int width = model.network().inputShape().get(2);
 		BufferedImage image = new BufferedImage(width, height,
 				(channels == 1) ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
 		int plane = height * width;
@@ -111,9 +112,9 @@ final class Preprocessor {
 	 * and permuted if it was trained on permuted pixels.
 	 */
 	static float[] normalise(float[] values, ModelMetadata model) {
-		int channels = model.inputShape().get(0);
-		int plane = model.inputShape().get(1) * model.inputShape().get(2);
-		ModelMetadata.Preprocessing pre = model.preprocessing();
+		int channels = model.network().inputShape().get(0);
+		int plane = model.network().inputShape().get(1) * model.network().inputShape().get(2);
+		Preprocessing pre = model.preprocessing();
 		float[] result = new float[values.length];
 		int[] permutation = pre.pixelPermutation();
 		for (int c = 0; c < channels; c++) {

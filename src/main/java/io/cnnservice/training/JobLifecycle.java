@@ -1,5 +1,6 @@
 package io.cnnservice.training;
 
+import io.cnnservice.training.durable.DurabilityProperties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,6 @@
 package io.cnnservice.training;
 
+import io.cnnservice.training.api.JobStatus;
 import io.cnnservice.Application;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

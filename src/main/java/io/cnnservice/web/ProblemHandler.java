@@ -1,5 +1,10 @@
 package io.cnnservice.web;
 
+import io.cnnservice.training.api.InvalidTrainingRequestException;
+import io.cnnservice.training.api.JobAlreadyFinishedException;
+import io.cnnservice.training.api.JobNotResumableException;
+import io.cnnservice.training.api.TrainingJobNotFoundException;
+import io.cnnservice.training.api.TrainingQueueFullException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +22,6 @@ import io.cnnservice.inference.InvalidInferenceRequestException;
 import io.cnnservice.inference.PoolSaturatedException;
 import io.cnnservice.models.ModelNotFoundException;
 import io.cnnservice.security.AccessRefusedException;
-import io.cnnservice.training.InvalidTrainingRequestException;
-import io.cnnservice.training.JobAlreadyFinishedException;
-import io.cnnservice.training.JobNotResumableException;
-import io.cnnservice.training.TrainingJobNotFoundException;
-import io.cnnservice.training.TrainingQueueFullException;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.apache.tomcat.util.http.fileupload.impl.FileCountLimitExceededException;
 import org.slf4j.Logger;
@@ -214,9 +214,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
 		List<Map<String, Object>> errors = new ArrayList<>();
+		Object target = ex.getBindingResult().getTarget();
 		ex.getBindingResult()
 			.getFieldErrors()
-			.forEach(e -> errors.add(Map.of("field", e.getField(), "message", String.valueOf(e.getDefaultMessage()))));
+			.forEach(e -> errors.add(Map.of("field",
+					(target != null) ? JsonFieldNames.of(target.getClass(), e.getField()) : e.getField(), "message",
+					String.valueOf(e.getDefaultMessage()))));
 		ex.getBindingResult()
 			.getGlobalErrors()
 			.forEach(e -> errors

@@ -1,5 +1,7 @@
 package io.cnnservice.bench;
 
+import io.cnnservice.training.api.EpochResult;
+import io.cnnservice.training.loop.TrainingStep;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,8 +12,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.Trainer;
-import io.cnnservice.training.EpochResult;
-import io.cnnservice.training.TrainingStep;
 
 /**
  * The ceiling for this engine, (b) in bench/train-throughput: lenet on MNIST trained by a

@@ -139,7 +139,7 @@ class DatasetDownloaderTest {
 		DatasetProperties off = new DatasetProperties(this.root, false, Duration.ofSeconds(10), null);
 		DatasetCatalog offline = new DatasetCatalog(off,
 				new DatasetDownloads(off, new DatasetDownloader(off, Map.of("mnist", source))));
-		assertThat(offline.describe("mnist").state()).isEqualTo("absent");
+		assertThat(offline.describe("mnist").state()).isEqualTo(DatasetInfo.State.ABSENT);
 		assertThatThrownBy(() -> offline.load("mnist")).isInstanceOf(DatasetUnavailableException.class)
 			.hasMessageContaining("downloading is disabled");
 
@@ -154,7 +154,7 @@ class DatasetDownloaderTest {
 		LoadedDataset mnist = catalog.load("mnist");
 		assertThat(mnist.train().count()).isEqualTo(TestDatasets.IDX_TRAIN);
 		assertThat(mnist.classes()).hasSize(10);
-		assertThat(catalog.describe("mnist").state()).isEqualTo("ready");
+		assertThat(catalog.describe("mnist").state()).isEqualTo(DatasetInfo.State.READY);
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package io.cnnservice.inference;
 
+import io.cnnservice.training.JobPolling;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +21,6 @@ import io.cnnservice.TestStores;
 import io.cnnservice.datasets.DatasetCatalog;
 import io.cnnservice.datasets.ImageSet;
 import io.cnnservice.models.ModelMetadata;
-import io.cnnservice.training.JobPolling;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.FileSystemUtils;
@@ -413,7 +413,7 @@ class ClassifyIntegrationTest {
 		while (!training.get(job.id()).status().isFinished() && System.nanoTime() < deadline) {
 			Thread.sleep(100);
 		}
-		assertThat(training.get(job.id()).status()).isEqualTo(io.cnnservice.training.JobStatus.SUCCEEDED);
+		assertThat(training.get(job.id()).status()).isEqualTo(io.cnnservice.training.api.JobStatus.SUCCEEDED);
 
 		// a 200x150 colour photo-like JPEG and a tiny 16x16 PNG: both become 32x32 RGB
 		java.awt.image.BufferedImage photo = new java.awt.image.BufferedImage(200, 150,
@@ -552,7 +552,7 @@ class ClassifyIntegrationTest {
 		for (int i = 0; i < input.length; i++) {
 			data.append(i == 0 ? "" : ",").append(input[i]);
 		}
-		List<Integer> shape = model.inputShape();
+		List<Integer> shape = model.network().inputShape();
 		MvcTestResult result = this.mvc.post()
 			.uri("/v2/models/" + model.name() + "/infer")
 			.contentType("application/json")
@@ -562,8 +562,8 @@ class ClassifyIntegrationTest {
 		assertThat(result).hasStatusOk();
 		JsonNode out = body(result).get("outputs").get(0).get("data");
 		Map<String, Double> byLabel = new java.util.HashMap<>();
-		for (int c = 0; c < model.classes().size(); c++) {
-			byLabel.put(model.classes().get(c), out.get(c).asDouble());
+		for (int c = 0; c < model.network().classes().size(); c++) {
+			byLabel.put(model.network().classes().get(c), out.get(c).asDouble());
 		}
 		return byLabel;
 	}

@@ -7,6 +7,7 @@ import io.cnnservice.architectures.ArchitectureCatalog;
 import io.cnnservice.engine.EngineProperties;
 import io.cnnservice.engine.EngineRuntime;
 import io.cnnservice.models.ModelMetadata;
+import io.cnnservice.models.Preprocessing;
 import io.cnnservice.models.ModelStore;
 import io.cnnservice.models.ModelStoreProperties;
 import io.cnnservice.models.TestTimeViews;
@@ -58,12 +59,10 @@ class LoadedModelTest {
 	@Test
 	void aModelWithTestTimeShiftsAveragesTheLogitsOfTheMovedImages() throws Exception {
 		ModelMetadata plain = this.store.latest("lenet-mnist");
-		ModelMetadata.Preprocessing p = plain.preprocessing();
-		ModelMetadata shifted = new ModelMetadata(plain.name(), plain.version(), plain.architecture(),
-				plain.architectureOptions(), plain.dataset(), plain.classes(), plain.inputShape(),
-				new ModelMetadata.Preprocessing(p.colorMode(), p.mean(), p.std(), p.background(), null, null, 2),
-				plain.request(), plain.metrics(), plain.trainableParameters(), plain.totalParameters(),
-				plain.parametersFile(), plain.parametersSha256(), plain.engine(), plain.jobId(), plain.createdAt());
+		Preprocessing p = plain.preprocessing();
+		ModelMetadata shifted = new ModelMetadata(plain.name(), plain.version(), plain.network(),
+				new Preprocessing(p.colorMode(), p.mean(), p.std(), p.background(), null, null, 2), plain.request(),
+				plain.metrics(), plain.parameters(), plain.provenance());
 		Path dir = this.store.versionDir("lenet-mnist", plain.version());
 		ArchitectureCatalog architectures = new ArchitectureCatalog(this.runtime);
 		// an asymmetric blob off the centre, so the moves change the answer

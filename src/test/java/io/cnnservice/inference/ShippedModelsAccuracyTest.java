@@ -58,7 +58,7 @@ class ShippedModelsAccuracyTest {
 		int batch = 50;
 		int size = test.imageSize();
 		int plane = test.height() * test.width();
-		int classes = model.classes().size();
+		int classes = model.network().classes().size();
 		float[] mean = model.preprocessing().mean();
 		float[] std = model.preprocessing().std();
 		int right = 0;
@@ -79,7 +79,7 @@ class ShippedModelsAccuracyTest {
 			}
 		}
 		double accuracy = right / (double) test.count();
-		double recorded = ((Number) model.metrics().get("testAccuracy")).doubleValue();
+		double recorded = model.metrics().testAccuracy();
 		System.out.printf("%s: %.4f of all %d test images right, %.4f recorded%n", model.name(), accuracy, test.count(),
 				recorded);
 		// a handful of images on the edge may go either way in another batch size

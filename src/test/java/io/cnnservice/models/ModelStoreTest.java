@@ -23,11 +23,12 @@ class ModelStoreTest {
 	private final JsonMapper json = JsonMapper.builder().findAndAddModules().build();
 
 	private static ModelMetadata draft(String name) {
-		return new ModelMetadata(name, 0, "lenet", Map.of(), "mnist", List.of("0", "1"), List.of(1, 28, 28),
-				new ModelMetadata.Preprocessing("grayscale", new float[] { 0.13f }, new float[] { 0.31f }, "dark", null,
-						null, null),
-				Map.of("architecture", "lenet"), Map.of("testAccuracy", 0.98), 61706, 61706, null, null,
-				"PyTorch 2.7.1", "job1", Instant.parse("2026-11-28T00:00:00Z"));
+		return new ModelMetadata(name, 0,
+				new ModelMetadata.Network("lenet", Map.of(), "mnist", List.of("0", "1"), List.of(1, 28, 28)),
+				new Preprocessing("grayscale", new float[] { 0.13f }, new float[] { 0.31f }, "dark", null, null, null),
+				Map.of("architecture", "lenet"), new ModelMetrics(1, 0.1, 0.97, 0.08, 0.98, null, 2000, 1000, 5000),
+				ModelMetadata.Parameters.counted(61706, 61706),
+				new ModelMetadata.Provenance("PyTorch 2.7.1", "job1", Instant.parse("2026-11-28T00:00:00Z")));
 	}
 
 	private static ModelStore.ParameterWriter writes(String content) {
@@ -46,11 +47,12 @@ class ModelStoreTest {
 
 		assertThat(v1.version()).isEqualTo(1);
 		assertThat(v2.version()).isEqualTo(2);
-		assertThat(v1.parametersSha256()).isEqualTo("7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed");
+		assertThat(v1.parameters().parametersSha256())
+			.isEqualTo("7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed");
 		ModelMetadata read = store.get("digits", 2);
-		assertThat(read.classes()).containsExactly("0", "1");
+		assertThat(read.network().classes()).containsExactly("0", "1");
 		assertThat(read.preprocessing().mean()).containsExactly(0.13f);
-		assertThat(read.createdAt()).isEqualTo(Instant.parse("2026-11-28T00:00:00Z"));
+		assertThat(read.provenance().createdAt()).isEqualTo(Instant.parse("2026-11-28T00:00:00Z"));
 		assertThat(store.get("digits").latestVersion()).isEqualTo(2);
 		assertThat(store.list()).extracting(ModelSummary::name).containsExactly("digits");
 		try (var entries = Files.list(root.resolve("digits"))) {

@@ -1,5 +1,6 @@
 package io.cnnservice.training;
 
+import io.cnnservice.training.api.JobStatus;
 import java.time.Duration;
 import java.util.function.Predicate;
 

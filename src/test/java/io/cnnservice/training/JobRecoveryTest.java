@@ -1,5 +1,8 @@
 package io.cnnservice.training;
 
+import io.cnnservice.training.api.TrainingRequest;
+import io.cnnservice.training.jobs.JobRepository;
+import io.cnnservice.training.jobs.TrainingJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,8 @@
 package io.cnnservice.training;
 
+import io.cnnservice.training.api.TrainingRequest;
+import io.cnnservice.training.loop.BatchAssembler;
+import io.cnnservice.training.loop.StepBreakdownBench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.cnnservice.training;
 
+import io.cnnservice.training.web.SseEvents;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
