@@ -1,12 +1,15 @@
 package io.cnnservice.architectures;
 
+import io.cnnservice.problems.ClientErrorException;
+import org.springframework.http.HttpStatus;
+
 import java.util.Collection;
 
 /** No architecture of that name. */
-public class ArchitectureNotFoundException extends RuntimeException {
+public class ArchitectureNotFoundException extends ClientErrorException {
 
 	private ArchitectureNotFoundException(String message) {
-		super(message);
+		super(HttpStatus.NOT_FOUND, "not-found", "Not found", message);
 	}
 
 	public static ArchitectureNotFoundException forName(String name, Collection<String> known) {

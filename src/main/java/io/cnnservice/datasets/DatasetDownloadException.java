@@ -1,15 +1,20 @@
 package io.cnnservice.datasets;
 
+import io.cnnservice.problems.ClientErrorException;
+import org.springframework.http.HttpStatus;
+
 /**
  * A download that cannot start (the dataset is not one that downloads) or that failed at
  * its mirrors.
  */
-public class DatasetDownloadException extends RuntimeException {
+public class DatasetDownloadException extends ClientErrorException {
 
 	private final boolean failedAtMirror;
 
 	private DatasetDownloadException(String message, boolean failedAtMirror) {
-		super(message);
+		super(failedAtMirror ? HttpStatus.BAD_GATEWAY : HttpStatus.CONFLICT,
+				failedAtMirror ? "download-failed" : "not-downloadable",
+				failedAtMirror ? "Download failed" : "Cannot be downloaded", message);
 		this.failedAtMirror = failedAtMirror;
 	}
 

@@ -1,12 +1,15 @@
 package io.cnnservice.datasets;
 
+import io.cnnservice.problems.ClientErrorException;
+import org.springframework.http.HttpStatus;
+
 /** No dataset of that name exists under the datasets root, and none is standard. */
-public class DatasetNotFoundException extends RuntimeException {
+public class DatasetNotFoundException extends ClientErrorException {
 
 	private final String name;
 
 	private DatasetNotFoundException(String name, String message) {
-		super(message);
+		super(HttpStatus.NOT_FOUND, "not-found", "Not found", message);
 		this.name = name;
 	}
 

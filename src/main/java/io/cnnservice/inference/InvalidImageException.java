@@ -1,18 +1,21 @@
 package io.cnnservice.inference;
 
+import io.cnnservice.problems.ClientErrorException;
+
 import org.springframework.http.HttpStatus;
 
 /** An uploaded file that cannot be classified, with the status that says why. */
-public class InvalidImageException extends RuntimeException {
+public class InvalidImageException extends ClientErrorException {
 
 	private final String file;
 
 	private final HttpStatus status;
 
 	private InvalidImageException(String file, HttpStatus status, String message) {
-		super(message);
+		super(status, type(status), status.getReasonPhrase(), message);
 		this.file = file;
 		this.status = status;
+		property("file", file);
 	}
 
 	public static InvalidImageException empty(String file) {
@@ -32,6 +35,14 @@ public class InvalidImageException extends RuntimeException {
 	public static InvalidImageException tooLarge(String file, String reason) {
 		return new InvalidImageException(file, HttpStatus.PAYLOAD_TOO_LARGE,
 				"File '" + file + "' is too large: " + reason);
+	}
+
+	private static String type(HttpStatus status) {
+		return switch (status) {
+			case UNSUPPORTED_MEDIA_TYPE -> "unsupported-image";
+			case PAYLOAD_TOO_LARGE -> "image-too-large";
+			default -> "invalid-image";
+		};
 	}
 
 	public String file() {

@@ -1,9 +1,13 @@
 package io.cnnservice.inference;
 
+import io.cnnservice.problems.ClientErrorException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpHeaders;
+
 /**
  * Every predictor of the model (or every image decoder) stayed busy for the whole wait.
  */
-public class PoolSaturatedException extends RuntimeException {
+public class PoolSaturatedException extends ClientErrorException {
 
 	private final int retryAfterSeconds;
 
@@ -12,8 +16,9 @@ public class PoolSaturatedException extends RuntimeException {
 	}
 
 	private PoolSaturatedException(String message, int retryAfterSeconds) {
-		super(message);
+		super(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Model busy", message);
 		this.retryAfterSeconds = retryAfterSeconds;
+		header(HttpHeaders.RETRY_AFTER, Integer.toString(retryAfterSeconds));
 	}
 
 	/** Every decode slot stayed taken for the whole wait. */

@@ -1,10 +1,13 @@
 package io.cnnservice.models;
 
+import io.cnnservice.problems.ClientErrorException;
+import org.springframework.http.HttpStatus;
+
 /** No model (or no such version of it) in the store. */
-public class ModelNotFoundException extends RuntimeException {
+public class ModelNotFoundException extends ClientErrorException {
 
 	private ModelNotFoundException(String message) {
-		super(message);
+		super(HttpStatus.NOT_FOUND, "not-found", "Not found", message);
 	}
 
 	public static ModelNotFoundException forName(String name) {

@@ -1,10 +1,14 @@
 package io.cnnservice.security;
 
+import io.cnnservice.problems.ClientErrorException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpHeaders;
+
 /**
  * A request refused for want of a key (401) or of a role (403), mapped to a problem
  * detail by the one error handler.
  */
-public class AccessRefusedException extends RuntimeException {
+public class AccessRefusedException extends ClientErrorException {
 
 	/** The challenge a 401 carries. */
 	public static final String CHALLENGE = "Bearer realm=\"cnn-service\"";
@@ -14,9 +18,16 @@ public class AccessRefusedException extends RuntimeException {
 	private final String missingRole;
 
 	private AccessRefusedException(int status, String detail, String missingRole) {
-		super(detail);
+		super(HttpStatus.valueOf(status), (status == 401) ? "unauthorized" : "forbidden",
+				(status == 401) ? "Unauthorized" : "Forbidden", detail);
 		this.status = status;
 		this.missingRole = missingRole;
+		if (missingRole != null) {
+			property("requiredRole", missingRole);
+		}
+		if (status == 401) {
+			header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
+		}
 	}
 
 	static AccessRefusedException invalidKey() {

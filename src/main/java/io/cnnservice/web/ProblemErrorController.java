@@ -1,7 +1,5 @@
 package io.cnnservice.web;
 
-import java.net.URI;
-
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -22,19 +20,14 @@ import org.springframework.web.bind.annotation.RestController;
 class ProblemErrorController implements ErrorController {
 
 	@RequestMapping("/error")
-	ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+	ResponseEntity<byte[]> error(HttpServletRequest request) {
 		Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-		HttpStatus status = (code instanceof Integer c && HttpStatus.resolve(c) != null) ? HttpStatus.valueOf(c)
-				: HttpStatus.INTERNAL_SERVER_ERROR;
-		String detail = status.is5xxServerError() ? "The service failed to handle this request; the log has the details"
-				: "The request was refused: " + status.getReasonPhrase();
-		ProblemDetail problem = ProblemHandler.problem(status, "http-" + status.value(), status.getReasonPhrase(),
-				detail);
+		int status = (code instanceof Integer c && HttpStatus.resolve(c) != null) ? c : 500;
 		Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
-		if (uri instanceof String path) {
-			problem.setInstance(URI.create(path.replaceAll("[^A-Za-z0-9/._~-]", "_")));
-		}
-		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+		ProblemDetail problem = ContainerProblems.of(status, null, (uri instanceof String path) ? path : null);
+		return ResponseEntity.status(status)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.body(ContainerProblems.json(problem));
 	}
 
 }

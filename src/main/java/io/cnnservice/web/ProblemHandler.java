@@ -1,27 +1,12 @@
 package io.cnnservice.web;
 
-import io.cnnservice.training.api.InvalidTrainingRequestException;
-import io.cnnservice.training.api.JobAlreadyFinishedException;
-import io.cnnservice.training.api.JobNotResumableException;
-import io.cnnservice.training.api.TrainingJobNotFoundException;
-import io.cnnservice.training.api.TrainingQueueFullException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import io.cnnservice.architectures.ArchitectureNotFoundException;
-import io.cnnservice.architectures.IncompatibleArchitectureException;
-import io.cnnservice.datasets.DatasetDownloadException;
-import io.cnnservice.datasets.DatasetNotFoundException;
-import io.cnnservice.datasets.DatasetUnavailableException;
-import io.cnnservice.inference.BodyTooLargeException;
-import io.cnnservice.inference.InvalidImageException;
-import io.cnnservice.inference.InvalidInferenceRequestException;
-import io.cnnservice.inference.PoolSaturatedException;
-import io.cnnservice.models.ModelNotFoundException;
-import io.cnnservice.security.AccessRefusedException;
+import io.cnnservice.problems.Problems;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.apache.tomcat.util.http.fileupload.impl.FileCountLimitExceededException;
 import org.slf4j.Logger;
@@ -37,6 +22,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -57,77 +43,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
-	static final String TYPE_PREFIX = "urn:cnn-service:problem:";
-
-	@ExceptionHandler({ ModelNotFoundException.class, TrainingJobNotFoundException.class,
-			DatasetNotFoundException.class, ArchitectureNotFoundException.class })
-	ProblemDetail notFound(RuntimeException ex) {
-		return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", ex.getMessage());
-	}
-
-	@ExceptionHandler(InvalidTrainingRequestException.class)
-	ProblemDetail invalidTraining(InvalidTrainingRequestException ex) {
-		HttpStatus status = HttpStatus.valueOf(ex.status());
-		ProblemDetail pd = (status == HttpStatus.BAD_REQUEST)
-				? problem(status, "invalid-request", "Invalid request", ex.getMessage())
-				: problem(status, "dataset-unavailable", "Dataset not available", ex.getMessage());
-		return withErrors(pd, List.of(Map.of("field", ex.field(), "message", ex.getMessage())));
-	}
-
-	@ExceptionHandler(IncompatibleArchitectureException.class)
-	ProblemDetail incompatible(IncompatibleArchitectureException ex) {
-		return withErrors(problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", ex.getMessage()),
-				List.of(Map.of("field", ex.field(), "message", ex.getMessage())));
-	}
-
-	@ExceptionHandler(DatasetUnavailableException.class)
-	ProblemDetail datasetUnavailable(DatasetUnavailableException ex) {
-		return problem(HttpStatus.UNPROCESSABLE_CONTENT, "dataset-unavailable", "Dataset not available",
-				ex.getMessage());
-	}
-
-	@ExceptionHandler(DatasetDownloadException.class)
-	ProblemDetail datasetDownload(DatasetDownloadException ex) {
-		return ex.failedAtMirror()
-				? problem(HttpStatus.BAD_GATEWAY, "download-failed", "Download failed", ex.getMessage())
-				: problem(HttpStatus.CONFLICT, "not-downloadable", "Cannot be downloaded", ex.getMessage());
-	}
-
-	@ExceptionHandler({ JobAlreadyFinishedException.class, JobNotResumableException.class })
-	ProblemDetail conflict(RuntimeException ex) {
-		return problem(HttpStatus.CONFLICT, "conflict", "Conflict", ex.getMessage());
-	}
-
-	@ExceptionHandler(TrainingQueueFullException.class)
-	ResponseEntity<ProblemDetail> queueFull(TrainingQueueFullException ex) {
-		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-			.header(HttpHeaders.RETRY_AFTER, Integer.toString(ex.retryAfterSeconds()))
-			.body(problem(HttpStatus.SERVICE_UNAVAILABLE, "queue-full", "Training queue full", ex.getMessage()));
-	}
-
-	@ExceptionHandler(InvalidImageException.class)
-	ProblemDetail invalidImage(InvalidImageException ex) {
-		String type = switch (ex.status()) {
-			case UNSUPPORTED_MEDIA_TYPE -> "unsupported-image";
-			case PAYLOAD_TOO_LARGE -> "image-too-large";
-			default -> "invalid-image";
-		};
-		ProblemDetail pd = problem(ex.status(), type, ex.status().getReasonPhrase(), ex.getMessage());
-		pd.setProperty("file", ex.file());
-		return pd;
-	}
-
-	@ExceptionHandler(InvalidInferenceRequestException.class)
-	ProblemDetail invalidInference(InvalidInferenceRequestException ex) {
-		return withErrors(problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", ex.getMessage()),
-				List.of(Map.of("field", ex.field(), "message", ex.getMessage())));
-	}
-
-	@ExceptionHandler(PoolSaturatedException.class)
-	ResponseEntity<ProblemDetail> saturated(PoolSaturatedException ex) {
-		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-			.header(HttpHeaders.RETRY_AFTER, Integer.toString(ex.retryAfterSeconds()))
-			.body(problem(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Model busy", ex.getMessage()));
+	/**
+	 * Whatever a feature raises for a client carries its own status, type, detail and
+	 * headers ({@link ErrorResponse}); anything else is the service's own failure.
+	 */
+	@ExceptionHandler(Exception.class)
+	ResponseEntity<Object> any(Exception ex, WebRequest request) {
+		ErrorResponse error = find(ex, ErrorResponse.class);
+		if (error != null) {
+			return handleExceptionInternal(ex, error.getBody(), error.getHeaders(), error.getStatusCode(), request);
+		}
+		log.error("Unexpected error", ex);
+		return ResponseEntity.internalServerError()
+			.body(problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+					"The service failed to handle this request; the log has the details"));
 	}
 
 	/**
@@ -144,22 +73,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		}
 		return problem(HttpStatus.PAYLOAD_TOO_LARGE, "image-too-large", "Payload Too Large",
 				"The upload is larger than the limit (cnn.inference.max-file-size per file): " + ex.getMessage());
-	}
-
-	@ExceptionHandler(AccessRefusedException.class)
-	ResponseEntity<ProblemDetail> refused(AccessRefusedException ex) {
-		HttpStatus status = HttpStatus.valueOf(ex.status());
-		ProblemDetail pd = (status == HttpStatus.UNAUTHORIZED)
-				? problem(status, "unauthorized", "Unauthorized", ex.getMessage())
-				: problem(status, "forbidden", "Forbidden", ex.getMessage());
-		if (ex.missingRole() != null) {
-			pd.setProperty("requiredRole", ex.missingRole());
-		}
-		ResponseEntity.BodyBuilder response = ResponseEntity.status(status);
-		if (status == HttpStatus.UNAUTHORIZED) {
-			response.header(HttpHeaders.WWW_AUTHENTICATE, AccessRefusedException.CHALLENGE);
-		}
-		return response.body(pd);
 	}
 
 	/** Spring Security's firewall: encoded slashes, dots or semicolons in the path. */
@@ -188,11 +101,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 						+ ex.getMessage());
 	}
 
-	@ExceptionHandler(BodyTooLargeException.class)
-	ProblemDetail bodyTooLarge(BodyTooLargeException ex) {
-		return problem(HttpStatus.PAYLOAD_TOO_LARGE, "request-too-large", "Payload Too Large", ex.getMessage());
-	}
-
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)
 	ProblemDetail typeMismatch(MethodArgumentTypeMismatchException ex) {
 		String detail = "'"
@@ -201,13 +109,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 				+ ", got '" + ex.getValue() + "'";
 		return withErrors(problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail),
 				List.of(Map.of("field", ex.getName(), "message", detail)));
-	}
-
-	@ExceptionHandler(Exception.class)
-	ProblemDetail unexpected(Exception ex) {
-		log.error("Unexpected error", ex);
-		return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
-				"The service failed to handle this request; the log has the details");
 	}
 
 	@Override
@@ -250,9 +151,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-		BodyTooLargeException tooLarge = find(ex, BodyTooLargeException.class);
-		if (tooLarge != null) {
-			return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body(bodyTooLarge(tooLarge));
+		ErrorResponse cause = find(ex, ErrorResponse.class);
+		if (cause != null) {
+			// the body's reading was stopped on purpose (too large)
+			return handleExceptionInternal(ex, cause.getBody(), cause.getHeaders(), cause.getStatusCode(), request);
 		}
 		String field = null;
 		String detail;
@@ -308,12 +210,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		// about:blank
 		if (body instanceof ProblemDetail pd
 				&& (pd.getType() == null || "about:blank".equals(pd.getType().toString()))) {
-			pd.setType(URI.create(TYPE_PREFIX + "http-" + statusCode.value()));
+			pd.setType(URI.create(Problems.TYPE_PREFIX + "http-" + statusCode.value()));
 		}
 		return super.createResponseEntity(body, headers, statusCode, request);
 	}
 
-	private static <T extends Throwable> T find(Throwable ex, Class<T> type) {
+	private static <T> T find(Throwable ex, Class<T> type) {
 		for (Throwable t = ex; t != null; t = t.getCause()) {
 			if (type.isInstance(t)) {
 				return type.cast(t);
@@ -322,16 +224,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		return null;
 	}
 
-	static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
-		ProblemDetail pd = ProblemDetail.forStatusAndDetail(status, detail);
-		pd.setType(URI.create(TYPE_PREFIX + type));
-		pd.setTitle(title);
-		return pd;
+	private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
+		return Problems.of(status, type, title, detail);
 	}
 
 	private static ProblemDetail withErrors(ProblemDetail pd, List<? extends Map<String, ?>> errors) {
-		pd.setProperty("errors", errors);
-		return pd;
+		return Problems.withErrors(pd, errors);
 	}
 
 }

@@ -2,17 +2,14 @@ package io.cnnservice.web;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
-import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 
 /**
@@ -21,8 +18,6 @@ import org.springframework.http.MediaType;
  * as a problem detail instead of HTML.
  */
 class ProblemReportValve extends ErrorReportValve {
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	@Override
 	protected void report(Request request, Response response, Throwable throwable) {
@@ -35,33 +30,20 @@ class ProblemReportValve extends ErrorReportValve {
 		if (!ioAllowed.get()) {
 			return;
 		}
-		HttpStatus known = HttpStatus.resolve(status);
-		Map<String, Object> problem = new LinkedHashMap<>();
-		problem.put("type", ProblemHandler.TYPE_PREFIX + "http-" + status);
-		problem.put("title", (known != null) ? known.getReasonPhrase() : "Error");
-		problem.put("status", status);
-		problem.put("detail", detail(status, response.getMessage()));
+		// the path is left out: what Tomcat refused may not be a path at all
+		byte[] body = ContainerProblems.json(ContainerProblems.of(status, response.getMessage(), null));
 		try {
 			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 			response.setCharacterEncoding("UTF-8");
 			Writer writer = response.getReporter();
 			if (writer != null) {
-				writer.write(JSON.writeValueAsString(problem));
+				writer.write(new String(body, StandardCharsets.UTF_8));
 				response.finishResponse();
 			}
 		}
 		catch (IOException | IllegalStateException ex) {
 			// the client has gone, or the response was committed meanwhile
 		}
-	}
-
-	private static String detail(int status, String message) {
-		if (status == 400) {
-			return "The request is not valid HTTP for this service: its path or query has a bad percent-encoding, "
-					+ "an encoded '/', '\\' or NUL, or characters outside ASCII"
-					+ ((message != null && !message.isBlank()) ? " (" + message + ")" : "");
-		}
-		return (message != null && !message.isBlank()) ? message : "The server refused the request";
 	}
 
 }

@@ -1,16 +1,21 @@
 package io.cnnservice.training.api;
 
+import io.cnnservice.problems.ClientErrorException;
+import org.springframework.http.HttpStatus;
+
 /** A request that is well formed but names something that cannot be trained. */
-public class InvalidTrainingRequestException extends RuntimeException {
+public class InvalidTrainingRequestException extends ClientErrorException {
 
 	private final String field;
 
 	private final int status;
 
 	private InvalidTrainingRequestException(String field, String message, int status) {
-		super(message);
+		super(HttpStatus.valueOf(status), (status == 400) ? "invalid-request" : "dataset-unavailable",
+				(status == 400) ? "Invalid request" : "Dataset not available", message);
 		this.field = field;
 		this.status = status;
+		field(field);
 	}
 
 	/** 400: the field's value is wrong. */

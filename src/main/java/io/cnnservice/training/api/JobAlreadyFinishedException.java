@@ -1,10 +1,13 @@
 package io.cnnservice.training.api;
 
+import io.cnnservice.problems.ClientErrorException;
+import org.springframework.http.HttpStatus;
+
 /** A finished job cannot be cancelled. */
-public class JobAlreadyFinishedException extends RuntimeException {
+public class JobAlreadyFinishedException extends ClientErrorException {
 
 	private JobAlreadyFinishedException(String message) {
-		super(message);
+		super(HttpStatus.CONFLICT, "conflict", "Conflict", message);
 	}
 
 	public static JobAlreadyFinishedException forJob(String id, JobStatus status) {

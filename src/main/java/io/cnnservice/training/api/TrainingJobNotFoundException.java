@@ -1,10 +1,13 @@
 package io.cnnservice.training.api;
 
+import io.cnnservice.problems.ClientErrorException;
+import org.springframework.http.HttpStatus;
+
 /** No job with that id. */
-public class TrainingJobNotFoundException extends RuntimeException {
+public class TrainingJobNotFoundException extends ClientErrorException {
 
 	private TrainingJobNotFoundException(String message) {
-		super(message);
+		super(HttpStatus.NOT_FOUND, "not-found", "Not found", message);
 	}
 
 	public static TrainingJobNotFoundException forId(String id) {

@@ -1,15 +1,20 @@
 package io.cnnservice.training.api;
 
+import io.cnnservice.problems.ClientErrorException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpHeaders;
+
 /**
  * Every worker is busy and the waiting queue is full, or the service is shutting down.
  */
-public class TrainingQueueFullException extends RuntimeException {
+public class TrainingQueueFullException extends ClientErrorException {
 
 	private final int retryAfterSeconds;
 
 	private TrainingQueueFullException(String message, int retryAfterSeconds) {
-		super(message);
+		super(HttpStatus.SERVICE_UNAVAILABLE, "queue-full", "Training queue full", message);
 		this.retryAfterSeconds = retryAfterSeconds;
+		header(HttpHeaders.RETRY_AFTER, Integer.toString(retryAfterSeconds));
 	}
 
 	public static TrainingQueueFullException withCapacity(int running, int queued, int retryAfterSeconds) {
