@@ -16,7 +16,7 @@ import io.cnnservice.datasets.DatasetDownloader;
 import io.cnnservice.datasets.DatasetDownloads;
 import io.cnnservice.datasets.DatasetInfo;
 import io.cnnservice.datasets.DatasetProperties;
-import io.cnnservice.datasets.ImageSet;
+import io.cnnservice.datasets.formats.ImageSet;
 import org.junit.jupiter.api.Assumptions;
 
 /**

@@ -1,9 +1,10 @@
 package io.cnnservice.architectures;
 
-import io.cnnservice.problems.ClientErrorException;
-import org.springframework.http.HttpStatus;
-
 import java.util.Collection;
+
+import io.cnnservice.problems.ClientErrorException;
+
+import org.springframework.http.HttpStatus;
 
 /** No architecture of that name. */
 public class ArchitectureNotFoundException extends ClientErrorException {

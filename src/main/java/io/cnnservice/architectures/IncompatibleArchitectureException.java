@@ -1,6 +1,7 @@
 package io.cnnservice.architectures;
 
 import io.cnnservice.problems.ClientErrorException;
+
 import org.springframework.http.HttpStatus;
 
 /** The architecture cannot be built for this input or with these options. */

@@ -6,14 +6,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import io.cnnservice.datasets.formats.CifarBinaryFiles;
+import io.cnnservice.datasets.formats.DatasetFormatException;
+import io.cnnservice.datasets.formats.IdxFiles;
+import io.cnnservice.datasets.formats.ImageFolders;
+import io.cnnservice.datasets.formats.ImageSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -22,6 +22,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import io.cnnservice.datasets.formats.CifarBinaryFiles;
+import io.cnnservice.datasets.formats.DatasetFormatException;
+import io.cnnservice.datasets.formats.IdxFiles;
+import io.cnnservice.datasets.formats.TarReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,7 @@
 package io.cnnservice.datasets;
 
 import io.cnnservice.problems.ClientErrorException;
+
 import org.springframework.http.HttpStatus;
 
 /** No dataset of that name exists under the datasets root, and none is standard. */

@@ -1,6 +1,7 @@
 package io.cnnservice.datasets;
 
 import io.cnnservice.problems.ClientErrorException;
+
 import org.springframework.http.HttpStatus;
 
 /**

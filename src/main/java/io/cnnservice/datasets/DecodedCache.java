@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import io.cnnservice.datasets.formats.ImageSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,6 +3,8 @@ package io.cnnservice.datasets;
 import java.util.List;
 import java.util.Map;
 
+import io.cnnservice.datasets.formats.IdxFiles;
+
 /**
  * A standard dataset the service can download: the mirrors it comes from and the files it
  * is made of, each with the checksum it must match before it is used.

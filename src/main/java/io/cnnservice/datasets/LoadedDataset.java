@@ -2,6 +2,8 @@ package io.cnnservice.datasets;
 
 import java.util.List;
 
+import io.cnnservice.datasets.formats.ImageSet;
+
 /**
  * A dataset decoded into memory, with the normalisation its models are trained with.
  *

@@ -1,6 +1,7 @@
 package io.cnnservice.inference;
 
 import io.cnnservice.problems.ClientErrorException;
+
 import org.springframework.http.HttpStatus;
 
 /** A classify or infer request whose parameters are wrong, naming the field. */

@@ -3,6 +3,7 @@ package io.cnnservice.inference;
 import java.util.Map;
 
 import io.cnnservice.models.ModelNotFoundException;
+import io.cnnservice.problems.BodyTooLargeException;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;

@@ -1,8 +1,9 @@
 package io.cnnservice.inference;
 
 import io.cnnservice.problems.ClientErrorException;
-import org.springframework.http.HttpStatus;
+
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 
 /**
  * Every predictor of the model (or every image decoder) stayed busy for the whole wait.

@@ -1,6 +1,7 @@
 package io.cnnservice.models;
 
 import io.cnnservice.problems.ClientErrorException;
+
 import org.springframework.http.HttpStatus;
 
 /** No model (or no such version of it) in the store. */

@@ -1,8 +1,9 @@
 package io.cnnservice.security;
 
 import io.cnnservice.problems.ClientErrorException;
-import org.springframework.http.HttpStatus;
+
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 
 /**
  * A request refused for want of a key (401) or of a role (403), mapped to a problem

@@ -1,10 +1,10 @@
 package io.cnnservice.training;
 
-import io.cnnservice.training.durable.DurabilityProperties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.cnnservice.training.durable.DurabilityProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package io.cnnservice.training;
 
-import io.cnnservice.training.api.JobStatus;
 import io.cnnservice.Application;
+import io.cnnservice.training.api.JobStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;

@@ -2,8 +2,8 @@ package io.cnnservice.web;
 
 import java.io.IOException;
 
-import io.cnnservice.inference.BodyTooLargeException;
 import io.cnnservice.inference.InferenceProperties;
+import io.cnnservice.problems.BodyTooLargeException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;

@@ -14,7 +14,7 @@ import io.cnnservice.architectures.ArchitectureCatalog;
 import io.cnnservice.datasets.DatasetCatalog;
 import io.cnnservice.datasets.DatasetDownloader;
 import io.cnnservice.datasets.DatasetProperties;
-import io.cnnservice.datasets.ImageSet;
+import io.cnnservice.datasets.formats.ImageSet;
 import io.cnnservice.engine.EngineProperties;
 import io.cnnservice.engine.EngineRuntime;
 import io.cnnservice.inference.ImageDecoder;

@@ -1,7 +1,5 @@
 package io.cnnservice.bench;
 
-import io.cnnservice.training.api.EpochResult;
-import io.cnnservice.training.loop.TrainingStep;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,6 +10,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.Trainer;
+import io.cnnservice.training.api.EpochResult;
+import io.cnnservice.training.loop.TrainingStep;
 
 /**
  * The ceiling for this engine, (b) in bench/train-throughput: lenet on MNIST trained by a

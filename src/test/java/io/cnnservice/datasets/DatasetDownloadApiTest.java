@@ -1,6 +1,5 @@
 package io.cnnservice.datasets;
 
-import io.cnnservice.training.JobPolling;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +12,8 @@ import java.util.stream.Stream;
 
 import io.cnnservice.TestDatasets;
 import io.cnnservice.TestStores;
+import io.cnnservice.datasets.formats.IdxFiles;
+import io.cnnservice.training.JobPolling;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import io.cnnservice.TestDatasets;
+import io.cnnservice.datasets.formats.IdxFiles;
+import io.cnnservice.datasets.formats.ImageFolders;
+import io.cnnservice.datasets.formats.ImageSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.cnnservice.TestDatasets;
+import io.cnnservice.datasets.formats.IdxFiles;
+import io.cnnservice.datasets.formats.ImageFolders;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 

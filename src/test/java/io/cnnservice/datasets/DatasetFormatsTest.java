@@ -14,6 +14,10 @@ import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 
 import io.cnnservice.TestDatasets;
+import io.cnnservice.datasets.formats.CifarBinaryFiles;
+import io.cnnservice.datasets.formats.IdxFiles;
+import io.cnnservice.datasets.formats.ImageFolders;
+import io.cnnservice.datasets.formats.ImageSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 import io.cnnservice.TestDatasets;
+import io.cnnservice.datasets.formats.IdxFiles;
+import io.cnnservice.datasets.formats.ImageFolders;
+import io.cnnservice.datasets.formats.ImageSet;
 
 /**
  * Files shaped like what the mirrors serve, made from the committed real images: the

@@ -20,7 +20,7 @@ import javax.imageio.ImageIO;
 
 import io.cnnservice.ServiceProcess;
 import io.cnnservice.TestDatasets;
-import io.cnnservice.datasets.ImageSet;
+import io.cnnservice.datasets.formats.ImageSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

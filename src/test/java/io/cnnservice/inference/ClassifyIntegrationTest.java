@@ -1,6 +1,5 @@
 package io.cnnservice.inference;
 
-import io.cnnservice.training.JobPolling;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,11 +18,11 @@ import java.util.zip.CRC32;
 import io.cnnservice.TestDatasets;
 import io.cnnservice.TestStores;
 import io.cnnservice.datasets.DatasetCatalog;
-import io.cnnservice.datasets.ImageSet;
+import io.cnnservice.datasets.formats.ImageSet;
 import io.cnnservice.models.ModelMetadata;
+import io.cnnservice.training.JobPolling;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,6 +35,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 import io.cnnservice.TestDatasets;
 import io.cnnservice.TestStores;
-import io.cnnservice.datasets.ImageSet;
 import io.cnnservice.datasets.LoadedDataset;
+import io.cnnservice.datasets.formats.ImageSet;
 import io.cnnservice.models.ModelMetadata;
 import org.junit.jupiter.api.Test;
 

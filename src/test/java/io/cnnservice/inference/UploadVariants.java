@@ -17,7 +17,7 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 
 import io.cnnservice.TestDatasets;
-import io.cnnservice.datasets.ImageSet;
+import io.cnnservice.datasets.formats.ImageSet;
 
 /**
  * Turns MNIST test digits into the files real users upload: large PNGs, scans and phone

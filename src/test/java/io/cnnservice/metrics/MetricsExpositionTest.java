@@ -1,6 +1,5 @@
 package io.cnnservice.metrics;
 
-import io.cnnservice.training.TrainingJobService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import java.util.regex.Pattern;
 import io.cnnservice.TestDatasets;
 import io.cnnservice.TestRequests;
 import io.cnnservice.TestStores;
+import io.cnnservice.training.TrainingJobService;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;

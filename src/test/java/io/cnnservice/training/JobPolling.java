@@ -1,9 +1,9 @@
 package io.cnnservice.training;
 
-import io.cnnservice.training.api.JobStatus;
 import java.time.Duration;
 import java.util.function.Predicate;
 
+import io.cnnservice.training.api.JobStatus;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 

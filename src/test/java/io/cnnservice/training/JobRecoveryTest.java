@@ -1,8 +1,5 @@
 package io.cnnservice.training;
 
-import io.cnnservice.training.api.TrainingRequest;
-import io.cnnservice.training.jobs.JobRepository;
-import io.cnnservice.training.jobs.TrainingJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,6 +11,9 @@ import io.cnnservice.TestDatasets;
 import io.cnnservice.TestRequests;
 import io.cnnservice.TestStores;
 import io.cnnservice.models.ModelStoreProperties;
+import io.cnnservice.training.api.TrainingRequest;
+import io.cnnservice.training.jobs.JobRepository;
+import io.cnnservice.training.jobs.TrainingJob;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

@@ -1,8 +1,5 @@
 package io.cnnservice.training;
 
-import io.cnnservice.training.api.TrainingRequest;
-import io.cnnservice.training.loop.BatchAssembler;
-import io.cnnservice.training.loop.StepBreakdownBench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -14,6 +11,9 @@ import io.cnnservice.TestDatasets;
 import io.cnnservice.bench.LenetMnist;
 import io.cnnservice.bench.TrainThroughputBench;
 import io.cnnservice.engine.EngineWork;
+import io.cnnservice.training.api.TrainingRequest;
+import io.cnnservice.training.loop.BatchAssembler;
+import io.cnnservice.training.loop.StepBreakdownBench;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;

@@ -1,6 +1,5 @@
 package io.cnnservice.training;
 
-import io.cnnservice.training.web.SseEvents;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.cnnservice.ServiceProcess;
+import io.cnnservice.training.web.SseEvents;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;

@@ -1,6 +1,7 @@
 package io.cnnservice.training.api;
 
 import io.cnnservice.problems.ClientErrorException;
+
 import org.springframework.http.HttpStatus;
 
 /** A finished job cannot be cancelled. */

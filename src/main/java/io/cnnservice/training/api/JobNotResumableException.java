@@ -1,6 +1,7 @@
 package io.cnnservice.training.api;
 
 import io.cnnservice.problems.ClientErrorException;
+
 import org.springframework.http.HttpStatus;
 
 /** A job that cannot be resumed: it succeeded, is not over, or has no checkpoint. */

@@ -1,6 +1,7 @@
 package io.cnnservice.training.api;
 
 import io.cnnservice.problems.ClientErrorException;
+
 import org.springframework.http.HttpStatus;
 
 /** No job with that id. */

@@ -1,8 +1,9 @@
 package io.cnnservice.training.api;
 
 import io.cnnservice.problems.ClientErrorException;
-import org.springframework.http.HttpStatus;
+
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 
 /**
  * Every worker is busy and the waiting queue is full, or the service is shutting down.

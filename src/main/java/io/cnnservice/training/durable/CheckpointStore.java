@@ -1,8 +1,5 @@
 package io.cnnservice.training.durable;
 
-import io.cnnservice.training.api.EpochResult;
-import io.cnnservice.training.loop.SavedState;
-import io.cnnservice.training.optim.JobOptimizer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -29,6 +26,9 @@ import java.util.stream.Stream;
 
 import ai.djl.nn.Block;
 import io.cnnservice.models.ModelStoreProperties;
+import io.cnnservice.training.api.EpochResult;
+import io.cnnservice.training.loop.SavedState;
+import io.cnnservice.training.optim.JobOptimizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.type.TypeReference;

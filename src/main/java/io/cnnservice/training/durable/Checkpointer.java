@@ -1,12 +1,5 @@
 package io.cnnservice.training.durable;
 
-import io.cnnservice.training.api.EpochResult;
-import io.cnnservice.training.api.Recovery;
-import io.cnnservice.training.jobs.TrainingJob;
-import io.cnnservice.training.loop.LoopListener;
-import io.cnnservice.training.loop.LoopState;
-import io.cnnservice.training.loop.SavedState;
-import io.cnnservice.training.optim.JobOptimizer;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +7,13 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import ai.djl.nn.Block;
+import io.cnnservice.training.api.EpochResult;
+import io.cnnservice.training.api.Recovery;
+import io.cnnservice.training.jobs.TrainingJob;
+import io.cnnservice.training.loop.LoopListener;
+import io.cnnservice.training.loop.LoopState;
+import io.cnnservice.training.loop.SavedState;
+import io.cnnservice.training.optim.JobOptimizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,5 @@
 package io.cnnservice.training.jobs;
 
-import io.cnnservice.training.api.TrainingJobView;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +10,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import io.cnnservice.models.ModelStoreProperties;
+import io.cnnservice.training.api.TrainingJobView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;

@@ -1,14 +1,15 @@
 package io.cnnservice.training.jobs;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
 import io.cnnservice.training.api.EpochResult;
 import io.cnnservice.training.api.JobStatus;
 import io.cnnservice.training.api.Progress;
 import io.cnnservice.training.api.Recovery;
 import io.cnnservice.training.api.TrainingJobView;
 import io.cnnservice.training.api.TrainingRequest;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Mutable state of one job, shared between the thread that runs it and request threads

@@ -1,6 +1,5 @@
 package io.cnnservice.training.loop;
 
-import io.cnnservice.training.api.TrainingRequest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -12,7 +11,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.cnnservice.datasets.ImageSet;
+import io.cnnservice.datasets.formats.ImageSet;
+import io.cnnservice.training.api.TrainingRequest;
 
 /**
  * Turns rows of a byte dataset into normalised float batches. Normalisation goes through

@@ -1,7 +1,7 @@
 package io.cnnservice.training.loop;
 
-import io.cnnservice.training.api.EpochResult;
 import io.cnnservice.metrics.TrainingMetrics;
+import io.cnnservice.training.api.EpochResult;
 
 /** Feeds the job's Prometheus gauges and the images counter. */
 public final class GaugeReporter implements LoopListener {

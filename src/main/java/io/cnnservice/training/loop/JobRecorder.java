@@ -1,8 +1,9 @@
 package io.cnnservice.training.loop;
 
+import java.util.function.Consumer;
+
 import io.cnnservice.training.api.EpochResult;
 import io.cnnservice.training.jobs.TrainingJob;
-import java.util.function.Consumer;
 
 /**
  * Keeps the job's record in the store current: its progress about once a second, so that

@@ -1,10 +1,11 @@
 package io.cnnservice.training.loop;
 
-import io.cnnservice.training.api.EpochResult;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
+
+import io.cnnservice.training.api.EpochResult;
 
 /**
  * Where a job's training loop is between two batches: the epoch and batch, this epoch's

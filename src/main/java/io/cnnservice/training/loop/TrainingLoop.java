@@ -1,8 +1,5 @@
 package io.cnnservice.training.loop;
 
-import io.cnnservice.training.api.EpochResult;
-import io.cnnservice.training.api.TrainingRequest;
-import io.cnnservice.training.optim.LearningRateSchedule;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -12,9 +9,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
-import io.cnnservice.datasets.ImageSet;
+import io.cnnservice.datasets.formats.ImageSet;
 import io.cnnservice.engine.ChannelsLast;
 import io.cnnservice.models.TestTimeViews;
+import io.cnnservice.training.api.EpochResult;
+import io.cnnservice.training.api.TrainingRequest;
+import io.cnnservice.training.optim.LearningRateSchedule;
 
 /**
  * A job's epochs: shuffle, train batch by batch, evaluate when due. It starts wherever

@@ -1,6 +1,5 @@
 package io.cnnservice.training.optim;
 
-import io.cnnservice.training.api.TrainingRequest;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -13,6 +12,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import io.cnnservice.training.api.TrainingRequest;
 
 /**
  * The optimizers jobs train with: DJL's Adam and SGD updates, through the same engine

@@ -1,7 +1,7 @@
 package io.cnnservice.training.optim;
 
-import io.cnnservice.training.api.TrainingRequest;
 import ai.djl.training.tracker.Tracker;
+import io.cnnservice.training.api.TrainingRequest;
 
 /**
  * The learning rate as a pure function of the update number, so the rate reported for an

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.cnnservice.training.api.InvalidTrainingRequestException;
+import io.cnnservice.training.api.TrainingJobView;
 import io.cnnservice.training.api.TrainingQueueFullException;
 import io.cnnservice.training.api.TrainingRequest;
-import io.cnnservice.training.api.TrainingJobView;
 import io.cnnservice.training.jobs.TrainingJob;
 
 /**

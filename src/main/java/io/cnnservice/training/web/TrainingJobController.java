@@ -1,11 +1,11 @@
 package io.cnnservice.training.web;
 
-import io.cnnservice.training.TrainingJobService;
-import io.cnnservice.training.api.TrainingJobView;
-import io.cnnservice.training.api.TrainingRequest;
 import java.net.URI;
 import java.util.List;
 
+import io.cnnservice.training.TrainingJobService;
+import io.cnnservice.training.api.TrainingJobView;
+import io.cnnservice.training.api.TrainingRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;

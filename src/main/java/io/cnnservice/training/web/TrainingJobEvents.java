@@ -1,11 +1,5 @@
 package io.cnnservice.training.web;
 
-import io.cnnservice.training.TrainingJobService;
-import io.cnnservice.training.api.EpochResult;
-import io.cnnservice.training.api.Progress;
-import io.cnnservice.training.api.Recovery;
-import io.cnnservice.training.api.TrainingJobView;
-import io.cnnservice.training.api.TrainingProperties;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
@@ -16,6 +10,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.cnnservice.training.TrainingJobService;
+import io.cnnservice.training.api.EpochResult;
+import io.cnnservice.training.api.Progress;
+import io.cnnservice.training.api.Recovery;
+import io.cnnservice.training.api.TrainingJobView;
+import io.cnnservice.training.api.TrainingProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,9 +1,9 @@
 package io.cnnservice.training.web;
 
-import io.cnnservice.training.TrainingJobService;
 import java.util.List;
 import java.util.Map;
 
+import io.cnnservice.training.TrainingJobService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,10 +1,5 @@
 package io.cnnservice.training.durable;
 
-import io.cnnservice.training.api.EpochResult;
-import io.cnnservice.training.api.TrainingRequest;
-import io.cnnservice.training.loop.SavedState;
-import io.cnnservice.training.optim.JobOptimizer;
-import io.cnnservice.training.optim.LearningRateSchedule;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +13,11 @@ import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.initializer.NormalInitializer;
 import io.cnnservice.models.ModelStoreProperties;
+import io.cnnservice.training.api.EpochResult;
+import io.cnnservice.training.api.TrainingRequest;
+import io.cnnservice.training.loop.SavedState;
+import io.cnnservice.training.optim.JobOptimizer;
+import io.cnnservice.training.optim.LearningRateSchedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;

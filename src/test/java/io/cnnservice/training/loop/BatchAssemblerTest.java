@@ -1,6 +1,5 @@
 package io.cnnservice.training.loop;
 
-import io.cnnservice.training.api.TrainingRequest;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -10,7 +9,8 @@ import java.util.stream.IntStream;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.cnnservice.datasets.ImageSet;
+import io.cnnservice.datasets.formats.ImageSet;
+import io.cnnservice.training.api.TrainingRequest;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,6 +1,5 @@
 package io.cnnservice.training.loop;
 
-import io.cnnservice.training.api.TrainingRequest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -16,6 +15,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.Trainer;
 import io.cnnservice.bench.LenetMnist;
 import io.cnnservice.bench.TrainThroughputBench;
+import io.cnnservice.training.api.TrainingRequest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

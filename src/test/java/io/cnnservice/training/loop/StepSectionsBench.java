@@ -1,6 +1,5 @@
 package io.cnnservice.training.loop;
 
-import io.cnnservice.training.api.TrainingRequest;
 import java.util.Random;
 import java.util.stream.IntStream;
 
@@ -11,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.Trainer;
 import io.cnnservice.bench.LenetMnist;
+import io.cnnservice.training.api.TrainingRequest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.cnnservice.training.optim;
 
-import io.cnnservice.training.api.TrainingRequest;
 import io.cnnservice.TestRequests;
+import io.cnnservice.training.api.TrainingRequest;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,7 +1,11 @@
 package io.cnnservice.training.web;
 
+import java.time.Instant;
+import java.util.List;
+
+import io.cnnservice.TestRequests;
+import io.cnnservice.inference.InferenceProperties;
 import io.cnnservice.training.TrainingJobService;
-import io.cnnservice.training.jobs.TrainingJob;
 import io.cnnservice.training.api.InvalidTrainingRequestException;
 import io.cnnservice.training.api.JobStatus;
 import io.cnnservice.training.api.Progress;
@@ -9,11 +13,7 @@ import io.cnnservice.training.api.TrainingJobNotFoundException;
 import io.cnnservice.training.api.TrainingJobView;
 import io.cnnservice.training.api.TrainingQueueFullException;
 import io.cnnservice.training.api.TrainingRequest;
-import io.cnnservice.TestRequests;
-import io.cnnservice.inference.InferenceProperties;
-import java.time.Instant;
-import java.util.List;
-
+import io.cnnservice.training.jobs.TrainingJob;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

@@ -1,18 +1,18 @@
 package io.cnnservice.training.web;
 
-import io.cnnservice.training.TrainingJobService;
-import io.cnnservice.training.jobs.TrainingJob;
-import io.cnnservice.training.api.JobStatus;
-import io.cnnservice.training.api.Progress;
-import io.cnnservice.training.api.TrainingJobView;
-import io.cnnservice.training.api.TrainingProperties;
-import io.cnnservice.training.api.TrainingRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cnnservice.TestRequests;
+import io.cnnservice.training.TrainingJobService;
+import io.cnnservice.training.api.JobStatus;
+import io.cnnservice.training.api.Progress;
+import io.cnnservice.training.api.TrainingJobView;
+import io.cnnservice.training.api.TrainingProperties;
+import io.cnnservice.training.api.TrainingRequest;
+import io.cnnservice.training.jobs.TrainingJob;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

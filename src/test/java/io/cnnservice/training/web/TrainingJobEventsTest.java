@@ -1,8 +1,5 @@
 package io.cnnservice.training.web;
 
-import io.cnnservice.training.TrainingJobService;
-import io.cnnservice.training.api.JobStatus;
-import io.cnnservice.training.api.TrainingJobView;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +15,9 @@ import java.util.stream.Stream;
 import io.cnnservice.Application;
 import io.cnnservice.TestDatasets;
 import io.cnnservice.TestStores;
+import io.cnnservice.training.TrainingJobService;
+import io.cnnservice.training.api.JobStatus;
+import io.cnnservice.training.api.TrainingJobView;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

@@ -1,7 +1,5 @@
 package io.cnnservice.training.runners.kubernetes;
 
-import io.cnnservice.training.api.JobStatus;
-import io.cnnservice.training.api.TrainingJobView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -12,6 +10,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import io.cnnservice.training.api.JobStatus;
+import io.cnnservice.training.api.TrainingJobView;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;

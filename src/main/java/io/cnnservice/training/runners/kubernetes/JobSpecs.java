@@ -1,8 +1,5 @@
 package io.cnnservice.training.runners.kubernetes;
 
-import io.cnnservice.training.api.InvalidTrainingRequestException;
-import io.cnnservice.training.api.TrainingJobView;
-import io.cnnservice.training.api.TrainingRequest;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.cnnservice.training.api.InvalidTrainingRequestException;
+import io.cnnservice.training.api.TrainingJobView;
+import io.cnnservice.training.api.TrainingRequest;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;

@@ -1,11 +1,11 @@
 package io.cnnservice.training.runners.kubernetes;
 
-import io.cnnservice.training.api.TrainingJobView;
-import io.cnnservice.training.api.TrainingProperties;
-import io.cnnservice.training.api.TrainingQueueFullException;
 import java.util.HashMap;
 import java.util.List;
 
+import io.cnnservice.training.api.TrainingJobView;
+import io.cnnservice.training.api.TrainingProperties;
+import io.cnnservice.training.api.TrainingQueueFullException;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ObjectMeta;

@@ -1,11 +1,11 @@
 package io.cnnservice.training.runners.kubernetes;
 
+import io.cnnservice.training.api.TrainingProperties;
 import io.cnnservice.training.durable.JobBook;
 import io.cnnservice.training.durable.JobLeases;
 import io.cnnservice.training.jobs.JobRepository;
 import io.cnnservice.training.runners.ConditionalOnRunner;
 import io.cnnservice.training.runners.RunnerMode;
-import io.cnnservice.training.api.TrainingProperties;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,6 +1,5 @@
 package io.cnnservice.training.runners.worker;
 
-import io.cnnservice.training.runners.RunnerProperties;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -14,6 +13,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.cnnservice.Application;
+import io.cnnservice.training.runners.RunnerProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package io.cnnservice.datasets;
+package io.cnnservice.datasets.formats;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * long names and pax paths), enough to read image-folder datasets shipped as .tar.gz
  * without a compression library.
  */
-final class TarReader {
+public final class TarReader {
 
 	private static final int BLOCK = 512;
 
@@ -23,7 +23,7 @@ final class TarReader {
 
 	/** Receives each regular file of an archive. */
 	@FunctionalInterface
-	interface EntryHandler {
+	public interface EntryHandler {
 
 		void accept(String path, long size, InputStream content) throws IOException;
 
@@ -33,7 +33,7 @@ final class TarReader {
 	 * Calls the handler for every regular file; the content stream is valid only inside
 	 * it.
 	 */
-	static void forEachFile(InputStream in, EntryHandler handler) throws IOException {
+	public static void forEachFile(InputStream in, EntryHandler handler) throws IOException {
 		new TarReader(in).run(handler);
 	}
 

@@ -1,8 +1,6 @@
-package io.cnnservice.inference;
+package io.cnnservice.problems;
 
 import java.io.IOException;
-
-import io.cnnservice.problems.Problems;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;

@@ -1,4 +1,4 @@
-package io.cnnservice.datasets;
+package io.cnnservice.datasets.formats;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,37 +15,37 @@ import java.util.stream.Stream;
  * Reads CIFAR-10's official binary batches: one label byte and 3072 pixel bytes (red,
  * green, then blue plane of 32x32) per record.
  */
-final class CifarBinaryFiles {
+public final class CifarBinaryFiles {
 
-	static final int SIZE = 32;
+	public static final int SIZE = 32;
 
-	static final int RECORD = 1 + 3 * SIZE * SIZE;
+	public static final int RECORD = 1 + 3 * SIZE * SIZE;
 
-	static final List<String> CLASSES = List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse",
-			"ship", "truck");
+	public static final List<String> CLASSES = List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog",
+			"horse", "ship", "truck");
 
-	static final List<String> TRAIN_FILES = List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
+	public static final List<String> TRAIN_FILES = List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
 			"data_batch_4.bin", "data_batch_5.bin");
 
-	static final String TEST_FILE = "test_batch.bin";
+	public static final String TEST_FILE = "test_batch.bin";
 
 	/** The folder the official archive unpacks to. */
-	static final String FOLDER = "cifar-10-batches-bin";
+	public static final String FOLDER = "cifar-10-batches-bin";
 
-	static final String META_FILE = "batches.meta.txt";
+	public static final String META_FILE = "batches.meta.txt";
 
 	/** Every batch: the training ones, then the test one. */
-	static final List<String> BATCH_FILES = Stream.concat(TRAIN_FILES.stream(), Stream.of(TEST_FILE)).toList();
+	public static final List<String> BATCH_FILES = Stream.concat(TRAIN_FILES.stream(), Stream.of(TEST_FILE)).toList();
 
 	/** What the service takes from the official archive. */
-	static final Set<String> ARCHIVE_MEMBERS = Stream.concat(BATCH_FILES.stream(), Stream.of(META_FILE))
+	public static final Set<String> ARCHIVE_MEMBERS = Stream.concat(BATCH_FILES.stream(), Stream.of(META_FILE))
 		.collect(java.util.stream.Collectors.toUnmodifiableSet());
 
 	private CifarBinaryFiles() {
 	}
 
 	/** The folder holding the batches: the dataset folder or its cifar-10-batches-bin. */
-	static Optional<Path> locate(Path datasetDir) {
+	public static Optional<Path> locate(Path datasetDir) {
 		for (Path dir : List.of(datasetDir, datasetDir.resolve(FOLDER))) {
 			if (Files.isRegularFile(dir.resolve(TEST_FILE))
 					&& TRAIN_FILES.stream().allMatch(f -> Files.isRegularFile(dir.resolve(f)))) {
@@ -56,7 +56,7 @@ final class CifarBinaryFiles {
 	}
 
 	/** Class names from batches.meta.txt when present, else CIFAR-10's. */
-	static List<String> classes(Path batchesDir) throws IOException {
+	public static List<String> classes(Path batchesDir) throws IOException {
 		Path meta = batchesDir.resolve(META_FILE);
 		if (Files.isRegularFile(meta)) {
 			List<String> names = Files.readAllLines(meta, StandardCharsets.UTF_8)
@@ -71,7 +71,7 @@ final class CifarBinaryFiles {
 		return CLASSES;
 	}
 
-	static int count(Path file) throws IOException {
+	public static int count(Path file) throws IOException {
 		long size = Files.size(file);
 		if (size == 0 || size % RECORD != 0) {
 			throw new DatasetFormatException(
@@ -80,7 +80,7 @@ final class CifarBinaryFiles {
 		return (int) (size / RECORD);
 	}
 
-	static ImageSet read(List<Path> files, int classCount) throws IOException {
+	public static ImageSet read(List<Path> files, int classCount) throws IOException {
 		int total = 0;
 		for (Path f : files) {
 			total += count(f);

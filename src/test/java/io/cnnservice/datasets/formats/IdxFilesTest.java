@@ -1,4 +1,4 @@
-package io.cnnservice.datasets;
+package io.cnnservice.datasets.formats;
 
 import java.io.InputStream;
 import java.nio.file.Files;

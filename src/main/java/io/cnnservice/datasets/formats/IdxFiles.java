@@ -1,4 +1,4 @@
-package io.cnnservice.datasets;
+package io.cnnservice.datasets.formats;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -14,21 +14,21 @@ import java.util.zip.GZIPInputStream;
  * Reads the idx format of MNIST and Fashion-MNIST: the four standard files, gzipped or
  * not.
  */
-final class IdxFiles {
+public final class IdxFiles {
 
-	static final int IMAGES_MAGIC = 0x00000803;
+	public static final int IMAGES_MAGIC = 0x00000803;
 
-	static final int LABELS_MAGIC = 0x00000801;
+	public static final int LABELS_MAGIC = 0x00000801;
 
 	/** The four standard file names, without the optional {@code .gz}. */
-	static final List<String> STANDARD_NAMES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+	public static final List<String> STANDARD_NAMES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
 			"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
 
 	private IdxFiles() {
 	}
 
 	/** The file for a standard name in a folder, gzipped or plain, if present. */
-	static Optional<Path> find(Path dir, String name) {
+	public static Optional<Path> find(Path dir, String name) {
 		for (String candidate : List.of(name + ".gz", name, name.replace("-idx", ".idx") + ".gz",
 				name.replace("-idx", ".idx"))) {
 			Path p = dir.resolve(candidate);
@@ -40,12 +40,12 @@ final class IdxFiles {
 	}
 
 	/** Whether a folder holds all four standard files. */
-	static boolean isComplete(Path dir) {
+	public static boolean isComplete(Path dir) {
 		return STANDARD_NAMES.stream().allMatch(n -> find(dir, n).isPresent());
 	}
 
 	/** Opens a file, transparently un-gzipping it when it starts with the gzip magic. */
-	static InputStream open(Path file) throws IOException {
+	public static InputStream open(Path file) throws IOException {
 		InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
 		in.mark(2);
 		int b1 = in.read();
@@ -58,7 +58,7 @@ final class IdxFiles {
 	}
 
 	/** Reads the image count from an idx images file's header. */
-	static int countImages(Path imagesFile) throws IOException {
+	public static int countImages(Path imagesFile) throws IOException {
 		try (DataInputStream in = new DataInputStream(open(imagesFile))) {
 			int magic = in.readInt();
 			if (magic != IMAGES_MAGIC) {
@@ -69,7 +69,7 @@ final class IdxFiles {
 	}
 
 	/** Reads one split: an images file and its labels file. */
-	static ImageSet read(Path imagesFile, Path labelsFile) throws IOException {
+	public static ImageSet read(Path imagesFile, Path labelsFile) throws IOException {
 		int count;
 		int rows;
 		int cols;

@@ -1,4 +1,4 @@
-package io.cnnservice.datasets;
+package io.cnnservice.datasets.formats;
 
 /**
  * Decoded images of one split, kept as raw bytes so a dataset costs one byte per pixel in

@@ -1,4 +1,4 @@
-package io.cnnservice.datasets;
+package io.cnnservice.datasets.formats;
 
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -26,7 +26,7 @@ import javax.imageio.ImageIO;
  * Reads datasets laid out as {@code train/<class>/*} and {@code test/<class>/*} images,
  * either as a folder or as a .tar.gz / .tar of one.
  */
-final class ImageFolders {
+public final class ImageFolders {
 
 	private static final List<String> IMAGE_EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".bmp", ".gif");
 
@@ -34,18 +34,18 @@ final class ImageFolders {
 	}
 
 	/** Where the images are: a folder holding train/ and test/, or an archive of one. */
-	record Source(Path path, boolean archive) {
+	public record Source(Path path, boolean archive) {
 	}
 
 	/** One image file found in the source. */
-	record Entry(boolean train, String className, String name, byte[] bytes) {
+	public record Entry(boolean train, String className, String name, byte[] bytes) {
 	}
 
 	/** Both splits, decoded, with the class names in label order. */
-	record Splits(List<String> classes, ImageSet train, ImageSet test) {
+	public record Splits(List<String> classes, ImageSet train, ImageSet test) {
 	}
 
-	static Optional<Source> locate(Path datasetDir) throws IOException {
+	public static Optional<Source> locate(Path datasetDir) throws IOException {
 		if (Files.isDirectory(datasetDir.resolve("train")) && Files.isDirectory(datasetDir.resolve("test"))) {
 			return Optional.of(new Source(datasetDir, false));
 		}
@@ -60,7 +60,7 @@ final class ImageFolders {
 	/**
 	 * Lists every image entry with its bytes, in a stable order (archive or name order).
 	 */
-	static List<Entry> entries(Source source) throws IOException {
+	public static List<Entry> entries(Source source) throws IOException {
 		return entries(source, true);
 	}
 
@@ -69,7 +69,7 @@ final class ImageFolders {
 	 * image of each split keeps its bytes: enough to describe a dataset without holding
 	 * all of it.
 	 */
-	static List<Entry> entries(Source source, boolean allBytes) throws IOException {
+	public static List<Entry> entries(Source source, boolean allBytes) throws IOException {
 		List<Entry> entries = new ArrayList<>();
 		boolean[] sampled = new boolean[2];
 		if (source.archive()) {
@@ -122,7 +122,7 @@ final class ImageFolders {
 	}
 
 	/** Class names (sorted folder names of the training split). */
-	static List<String> classes(List<Entry> entries) throws DatasetFormatException {
+	public static List<String> classes(List<Entry> entries) throws DatasetFormatException {
 		TreeSet<String> train = new TreeSet<>();
 		TreeSet<String> test = new TreeSet<>();
 		for (Entry e : entries) {
@@ -143,7 +143,7 @@ final class ImageFolders {
 	 * (others are scaled); a dataset whose images are all grey gets one channel, else
 	 * three.
 	 */
-	static Splits decode(List<Entry> entries) throws IOException {
+	public static Splits decode(List<Entry> entries) throws IOException {
 		List<String> classes = classes(entries);
 		BufferedImage[] images = new BufferedImage[entries.size()];
 		try {
@@ -244,7 +244,7 @@ final class ImageFolders {
 	 * Writes one image as CHW bytes; grey rasters are read raw (getRGB would gamma-shift
 	 * them).
 	 */
-	static void writeChw(BufferedImage img, int channels, byte[] into, int offset) {
+	public static void writeChw(BufferedImage img, int channels, byte[] into, int offset) {
 		int w = img.getWidth();
 		int h = img.getHeight();
 		int plane = w * h;
