@@ -1,5 +1,5 @@
 /**
- * Configuration that belongs to no one feature: the documented settings of
- * application.yml.
+ * Configuration binding every feature shares: folder settings bound as file-system paths,
+ * relative ones included.
  */
 package io.cnnservice.config;

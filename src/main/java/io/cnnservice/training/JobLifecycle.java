@@ -39,6 +39,9 @@ class JobLifecycle implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		// a context stopped and started again (as the test framework does to one it
+		// caches) takes jobs again and resumes those its drain left
+		this.jobs.open();
 		this.jobs.adoptOrphans();
 		this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
 			Thread t = new Thread(r, "job-leases");

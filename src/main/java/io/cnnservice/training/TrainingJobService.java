@@ -207,6 +207,12 @@ public class TrainingJobService {
 		this.book.pollRequests();
 	}
 
+	/** Takes jobs again: at start-up, or when a stopped context starts again. */
+	void open() {
+		this.runner.open();
+		this.draining = false;
+	}
+
 	/**
 	 * Stops taking jobs, and has the runner leave every running job checkpointed and
 	 * queued for the next process, within the drain timeout.

@@ -47,6 +47,10 @@ public interface JobRunner {
 	default void adoptOrphans() {
 	}
 
+	/** Takes jobs (again, after a drain). */
+	default void open() {
+	}
+
 	/**
 	 * Stops taking jobs and has the running ones checkpoint and stay queued for the next
 	 * process, within the timeout.

@@ -49,7 +49,8 @@ public abstract class LocalRunner implements JobRunner {
 
 	private final TrainingProperties properties;
 
-	private final ThreadPoolExecutor executor;
+	/** Runs the jobs; made anew when a drained runner takes jobs again. */
+	private volatile ThreadPoolExecutor executor;
 
 	/** The one thread that hands jobs to the executor, so that it makes its threads. */
 	private final ExecutorService launcher;
@@ -83,6 +84,31 @@ public abstract class LocalRunner implements JobRunner {
 		});
 		this.launcher.submit(() -> {
 		});
+	}
+
+	private ThreadPoolExecutor newExecutor() {
+		AtomicInteger threads = new AtomicInteger();
+		// Training threads exit when idle, so that their OpenMP teams do not outlive
+		// the job and make every other thread's workers sleep (see EngineWork).
+		ThreadPoolExecutor pool = new ThreadPoolExecutor(this.properties.concurrency(), this.properties.concurrency(),
+				EngineWork.KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS, (this.properties.queueCapacity() > 0)
+						? new ArrayBlockingQueue<>(this.properties.queueCapacity()) : new SynchronousQueue<>(),
+				r -> {
+					Thread t = new Thread(r, "training-" + threads.incrementAndGet());
+					t.setDaemon(false);
+					return t;
+				});
+		pool.allowCoreThreadTimeOut(true);
+		return pool;
+	}
+
+	/** Takes jobs again after a drain: the process (or its context) has started again. */
+	@Override
+	public synchronized void open() {
+		if (this.executor.isShutdown()) {
+			this.executor = newExecutor();
+		}
+		this.draining = false;
 	}
 
 	/**

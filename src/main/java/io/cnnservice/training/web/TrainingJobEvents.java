@@ -44,7 +44,8 @@ class TrainingJobEvents implements SmartLifecycle {
 
 	private final long intervalMillis;
 
-	private final ScheduledExecutorService sender;
+	/** Sends every event; made anew when a stopped context starts again. */
+	private volatile ScheduledExecutorService sender;
 
 	private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
 
@@ -56,7 +57,11 @@ class TrainingJobEvents implements SmartLifecycle {
 	TrainingJobEvents(TrainingJobService jobs, TrainingProperties properties) {
 		this.jobs = jobs;
 		this.intervalMillis = properties.eventInterval().toMillis();
-		this.sender = Executors.newSingleThreadScheduledExecutor(r -> {
+		this.sender = newSender();
+	}
+
+	private static ScheduledExecutorService newSender() {
+		return Executors.newSingleThreadScheduledExecutor(r -> {
 			Thread t = new Thread(r, "job-events");
 			t.setDaemon(true);
 			return t;
@@ -192,7 +197,11 @@ class TrainingJobEvents implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
+	public synchronized void start() {
+		if (this.sender.isShutdown()) {
+			this.sender = newSender();
+			this.ticking = null;
+		}
 		this.running = true;
 	}
 
@@ -210,6 +219,7 @@ class TrainingJobEvents implements SmartLifecycle {
 			s.done = true;
 			s.emitter.complete();
 		}
+		this.subscriptions.clear();
 		this.sender.shutdownNow();
 	}
 
