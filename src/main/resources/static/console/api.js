@@ -14,6 +14,17 @@ export function setApiKey(key) {
   }
 }
 
+/**
+ * The one path a 401 takes: whatever call met it, the console asks for a key (app.js
+ * listens for this event).
+ */
+function refused(error) {
+  if (error.status === 401) {
+    window.dispatchEvent(new CustomEvent('cnn:unauthorized', { detail: error }));
+  }
+  return error;
+}
+
 /** An error answer: its status and problem detail (or the v2 {"error"}). */
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -52,7 +63,7 @@ export async function call(method, path, body) {
     }
   }
   if (!response.ok) {
-    throw new ApiError(response.status, data);
+    throw refused(new ApiError(response.status, data));
   }
   return data;
 }
@@ -63,7 +74,7 @@ export const get = (path) => call('GET', path);
 export async function text(path) {
   const response = await fetch(path, { headers: headers() });
   if (!response.ok) {
-    throw new ApiError(response.status, null);
+    throw refused(new ApiError(response.status, null));
   }
   return response.text();
 }
@@ -83,7 +94,7 @@ export async function stream(path, onEvent, signal) {
     } catch (e) {
       // not JSON
     }
-    throw new ApiError(response.status, problem);
+    throw refused(new ApiError(response.status, problem));
   }
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';

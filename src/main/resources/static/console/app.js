@@ -1,4 +1,6 @@
-// The console: a hash router over views that only call the documented API.
+// The console: a hash router over views that only call the documented API. One view is
+// shown at a time: a view whose load is overtaken by a newer one is stopped as soon as it
+// arrives, so its streams and timers never outlive it.
 import { ApiError, apiKey, setApiKey } from './api.js';
 import { el } from './dom.js';
 import { overview } from './views/overview.js';
@@ -10,6 +12,8 @@ import { system } from './views/system.js';
 
 const main = document.getElementById('view');
 let current = null;
+// counts renders; a load that finishes after a newer render began is thrown away
+let generation = 0;
 
 const routes = [
   [/^#?\/?$/, () => overview()],
@@ -21,11 +25,16 @@ const routes = [
   [/^#\/system$/, () => system()],
 ];
 
-async function render() {
+function stopCurrent() {
   if (current && current.stop) {
     current.stop();
   }
   current = null;
+}
+
+async function render() {
+  const mine = ++generation;
+  stopCurrent();
   const hash = location.hash || '#/';
   const route = routes.find(([pattern]) => pattern.test(hash));
   main.replaceChildren();
@@ -33,23 +42,42 @@ async function render() {
     main.append(el('h1', {}, 'Not found'), el('p', {}, el('a', { href: '#/' }, 'Back to the overview')));
     return;
   }
+  let view;
   try {
-    current = await route[1](hash.match(route[0]));
-    main.replaceChildren(current.node);
-    main.focus();
+    view = await route[1](hash.match(route[0]));
   } catch (e) {
-    main.replaceChildren(errorBox(e));
+    if (mine === generation && !(e instanceof ApiError && e.status === 401)) {
+      main.replaceChildren(errorBox(e));
+    }
+    return;
   }
+  if (mine !== generation) {
+    // the user has moved on while this view loaded
+    if (view.stop) {
+      view.stop();
+    }
+    return;
+  }
+  current = view;
+  main.replaceChildren(view.node);
+  main.focus();
 }
 
 export function errorBox(e) {
   if (e instanceof ApiError && e.status === 401) {
-    return el('section', { class: 'card', role: 'alert' },
+    return el('section', { class: 'card', role: 'alert', id: 'key-needed' },
       el('h1', {}, 'An API key is needed'),
       el('p', {}, e.message),
       el('button', { type: 'button', onclick: askForKey }, 'Enter an API key'));
   }
   return el('section', { class: 'card', role: 'alert' }, el('p', { class: 'error' }, e.message || String(e)));
+}
+
+/** Whatever view met a 401, it gives way to the key prompt. */
+function keyNeeded(error) {
+  generation++;
+  stopCurrent();
+  main.replaceChildren(errorBox(error));
 }
 
 function askForKey() {
@@ -61,5 +89,6 @@ function askForKey() {
 }
 
 document.getElementById('key-button').addEventListener('click', askForKey);
+window.addEventListener('cnn:unauthorized', (e) => keyNeeded(e.detail));
 window.addEventListener('hashchange', render);
 render();

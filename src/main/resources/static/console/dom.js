@@ -38,6 +38,24 @@ export function duration(seconds) {
     return '';
   }
   const s = Math.round(seconds);
-  return s >= 3600 ? `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`
-    : s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+  if (s < 60) {
+    return `${s} s`;
+  }
+  if (s < 3600) {
+    return `${Math.floor(s / 60)} min ${s % 60} s`;
+  }
+  // round to whole minutes first, so that 59.5 minutes become the next hour
+  const minutes = Math.round(s / 60);
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** Shows a short message in the page's notice area, for a while. */
+export function notice(text) {
+  const box = document.getElementById('notice');
+  if (!box) {
+    return;
+  }
+  box.textContent = text;
+  clearTimeout(notice.timer);
+  notice.timer = setTimeout(() => { box.textContent = ''; }, 8000);
 }

@@ -1,8 +1,10 @@
 // One job, or several compared: live curves over each job's event stream.
 import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
-import { get, stream } from '../api.js';
+import { ApiError, get, stream } from '../api.js';
 import { duration, el, num, pct } from '../dom.js';
 import { bestTestAccuracy, jobActions } from './overview.js';
+
+const FINISHED = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
 const COLOURS = ['#2456c8', '#c8402a', '#1f7a3d', '#8a3fb3', '#b07a00', '#00838f'];
 
@@ -91,21 +93,44 @@ export async function jobView(...ids) {
     });
   };
   const controller = new AbortController();
-  jobs.forEach((job, i) => {
-    stream(`/api/v1/training-jobs/${job.id}/events`, (name, data) => {
-      if (name === 'progress') {
-        jobs[i] = { ...jobs[i], status: 'RUNNING', progress: data };
-        if (data.batches > 0 && data.runningLoss !== null && data.runningLoss !== undefined) {
-          lossPoints[i].push([data.epoch - 1 + data.batch / data.batches, data.runningLoss]);
-        }
-      } else if (name === 'epoch') {
-        jobs[i] = { ...jobs[i], history: [...(jobs[i].history || []).filter((e) => e.epoch !== data.epoch), data] };
-      } else if (name === 'job' || name === 'finished') {
-        jobs[i] = data;
+  const retries = [];
+  const state = el('p', { class: 'stream-state', role: 'status', 'aria-live': 'polite', id: 'stream-state' });
+  const lost = new Set();
+  const showState = () => {
+    state.textContent = lost.size ? `Live updates lost (${[...lost].join(', ')}); reconnecting…` : '';
+  };
+  const onEvent = (i) => (name, data) => {
+    if (lost.delete(jobs[i].id)) {
+      showState();
+    }
+    if (name === 'progress') {
+      jobs[i] = { ...jobs[i], status: 'RUNNING', progress: data };
+      if (data.batches > 0 && data.runningLoss !== null && data.runningLoss !== undefined) {
+        lossPoints[i].push([data.epoch - 1 + data.batch / data.batches, data.runningLoss]);
       }
-      draw();
-    }, controller.signal).catch(() => {});
-  });
+    } else if (name === 'epoch') {
+      jobs[i] = { ...jobs[i], history: [...(jobs[i].history || []).filter((e) => e.epoch !== data.epoch), data] };
+    } else if (name === 'job' || name === 'finished') {
+      jobs[i] = data;
+    }
+    draw();
+  };
+  // a stream ends with its job; one that ends before, or breaks, is opened again, with a
+  // growing pause, until the job ends or the view is left
+  const watch = (i, attempt) => {
+    stream(`/api/v1/training-jobs/${jobs[i].id}/events`, onEvent(i), controller.signal)
+      .then(() => null, (e) => e)
+      .then((error) => {
+        if (controller.signal.aborted || FINISHED.includes(jobs[i].status)
+          || (error instanceof ApiError && error.status < 500)) {
+          return;
+        }
+        lost.add(jobs[i].id);
+        showState();
+        retries.push(setTimeout(() => watch(i, attempt + 1), Math.min(15000, 1000 * 2 ** attempt)));
+      });
+  };
+  jobs.forEach((job, i) => watch(i, 0));
   const compareForm = el('form', { class: 'row', onsubmit: (e) => {
     e.preventDefault();
     const other = e.target.elements.other.value.trim();
@@ -116,6 +141,7 @@ export async function jobView(...ids) {
   el('button', { type: 'submit', class: 'secondary' }, 'Compare'));
   const node = el('div', {},
     el('h1', {}, ids.length > 1 ? `Comparing ${ids.length} jobs` : `Job ${ids[0]}`),
+    state,
     jobs.map((j, i) => el('section', { class: 'card' }, ids.length > 1 ? el('h2', {}, el('a', { href: `#/jobs/${j.id}` }, j.id)) : null,
       summaries[i].info, summaries[i].actions)),
     el('section', { class: 'card' }, el('div', { class: 'charts' }, charts.map((c) => c.holder)), compareForm),
@@ -124,5 +150,5 @@ export async function jobView(...ids) {
       el('h2', {}, 'As a curl command'), el('pre', {}, curl(jobs[0].request)),
       el('button', { type: 'button', class: 'secondary', onclick: () => navigator.clipboard && navigator.clipboard.writeText(curl(jobs[0].request)) }, 'Copy the curl command')) : null);
   draw();
-  return { node, stop: () => { controller.abort(); charts.forEach((c) => c.stop()); } };
+  return { node, stop: () => { controller.abort(); retries.forEach(clearTimeout); charts.forEach((c) => c.stop()); } };
 }

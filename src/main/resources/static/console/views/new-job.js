@@ -1,60 +1,101 @@
-// A job form built from the architectures and datasets the API lists, with the course's
-// experiments as presets; the API's field errors show next to their fields.
+// A job form built from what the API publishes: the architectures and datasets it lists,
+// and every request field with its type, range, choices and default as the OpenAPI
+// document describes TrainingRequest. The course's experiments are presets; the API's
+// field errors show next to their fields.
 import { ApiError, get, post } from '../api.js';
 import { el } from '../dom.js';
 
-// name, label, kind, default shown, range or choices (as docs/api.md lists them)
-const FIELDS = [
-  ['epochs', 'Epochs', 'int', '1', '1–1000'],
-  ['batchSize', 'Batch size', 'int', '64', '1–4096'],
-  ['optimizer', 'Optimizer', ['', 'sgd', 'adam'], 'adam'],
-  ['learningRate', 'Learning rate', 'number', '0.001 (adam), 0.01 (sgd)', '> 0, ≤ 10'],
-  ['momentum', 'SGD momentum', 'number', '0.9', '0–1'],
-  ['weightDecay', 'Weight decay', 'number', '0', '0–1'],
-  ['lrSchedule', 'Schedule', ['', 'constant', 'step', 'cosine'], 'constant'],
-  ['lrStepEpochs', 'Step every (epochs)', 'int', 'epochs/3', '1–1000'],
-  ['lrGamma', 'Step factor', 'number', '0.1', '> 0, ≤ 1'],
-  ['augment', 'Augmentation', ['', 'none', 'flip-crop', 'flip-crop-cutout'], 'none'],
-  ['labelSmoothing', 'Label smoothing', 'number', '0', '0–0.5'],
-  ['seed', 'Seed', 'int', 'random', ''],
-  ['trainLimit', 'Train on first N images', 'int', 'all', '≥ 1'],
-  ['testLimit', 'Test on first N images', 'int', 'all', '≥ 1'],
-  ['evaluateEvery', 'Evaluate every N epochs', 'int', '1', '1–1000'],
-  ['testTimeShift', 'Test-time shift (pixels)', 'int', '0', '0–4'],
-  ['modelName', 'Model name', 'text', '<architecture>-<dataset>', 'a-z 0-9 . _ -'],
-  ['hiddenSizes', 'Hidden sizes (mlp)', 'list', '256, 128', 'up to 16 layers of 1–16384'],
-  ['depth', 'Depth (resnet)', 'int', '20', '6n+2, 8–110'],
-  ['width', 'Width (resnet9)', 'int', '64', '4–256'],
-];
-const CHECKS = [['shuffle', 'Shuffle every epoch', true], ['permutePixels', 'Permute pixels', false], ['testTimeFlip', 'Test-time flip', false]];
+// How the form names the fields; a field without a label here is shown by its own name.
+const LABELS = {
+  epochs: 'Epochs', batchSize: 'Batch size', optimizer: 'Optimizer', learningRate: 'Learning rate',
+  momentum: 'SGD momentum', weightDecay: 'Weight decay', labelSmoothing: 'Label smoothing',
+  lrSchedule: 'Schedule', lrStepEpochs: 'Step every (epochs)', lrGamma: 'Step factor',
+  shuffle: 'Shuffle every epoch', augment: 'Augmentation', permutePixels: 'Permute pixels',
+  trainLimit: 'Train on first N images', testLimit: 'Test on first N images', seed: 'Seed',
+  modelName: 'Model name', hiddenSizes: 'Hidden sizes (mlp)', depth: 'Depth (resnet)', width: 'Width (resnet9)',
+  testTimeFlip: 'Test-time flip', testTimeShift: 'Test-time shift (pixels)', evaluateEvery: 'Evaluate every N epochs',
+};
 
-function input(name, kind, placeholder) {
-  if (Array.isArray(kind)) {
-    return el('select', { name, id: `f-${name}` }, kind.map((c) => el('option', { value: c }, c || `(default: ${placeholder})`)));
+// chosen from the lists above the form, not typed
+const CHOSEN = ['architecture', 'dataset'];
+
+/** The default a field's description states, such as "adam" from "... (default adam)". */
+export function stated(description) {
+  const text = description || '';
+  const m = /(?:\(|; )default:? ([^;)]*)/.exec(text) || /([\w-]+) \(default\)/.exec(text);
+  return m ? m[1].trim() : '';
+}
+
+/** The range a numeric schema allows, as the form shows it. */
+export function range(schema) {
+  const low = schema.minimum !== undefined ? ['≥', schema.minimum] : schema.exclusiveMinimum !== undefined ? ['>', schema.exclusiveMinimum] : null;
+  const high = schema.maximum !== undefined ? ['≤', schema.maximum] : schema.exclusiveMaximum !== undefined ? ['<', schema.exclusiveMaximum] : null;
+  if (low && high && low[0] === '≥' && high[0] === '≤') {
+    return `${low[1]}–${high[1]}`;
   }
-  return el('input', { name, id: `f-${name}`, type: kind === 'int' || kind === 'number' ? 'number' : 'text',
-    step: kind === 'number' ? 'any' : kind === 'int' ? '1' : null, placeholder });
+  return [low, high].filter(Boolean).map(([op, v]) => `${op} ${v}`).join(', ');
 }
 
-function fieldBox(name, label, control, hint) {
-  return el('label', { for: `f-${name}`, 'data-field': name }, label, control,
-    hint ? el('span', { class: 'muted' }, hint) : null, el('span', { class: 'field-error', id: `e-${name}`, 'aria-live': 'polite' }));
+/** A form field for each request field the schema lists, in its order. */
+export function fieldsOf(schema) {
+  return Object.entries(schema.properties || {})
+    .filter(([name, p]) => !CHOSEN.includes(name) && !/^kubernetes runner only/.test(p.description || '') && !p.$ref)
+    .map(([name, p]) => {
+      const kind = p.enum ? 'choice' : p.type === 'boolean' ? 'check' : p.type === 'array' ? 'list'
+        : p.type === 'integer' ? 'int' : p.type === 'number' ? 'number' : 'text';
+      const hint = p.type === 'array' && p.items
+        ? `up to ${p.maxItems} values, each ${range(p.items)}`
+        : p.pattern ? `matches ${p.pattern}` : range(p);
+      return { name, label: LABELS[name] || name, kind, schema: p, dflt: stated(p.description), hint };
+    });
 }
 
-function readForm(form) {
+function control(field) {
+  const { name, kind, schema, dflt } = field;
+  const id = `f-${name}`;
+  if (kind === 'choice') {
+    return el('select', { name, id }, el('option', { value: '' }, `(default: ${dflt})`),
+      schema.enum.map((c) => el('option', { value: c }, c)));
+  }
+  if (kind === 'check') {
+    return el('input', { type: 'checkbox', name, id, checked: dflt === 'true' });
+  }
+  const numeric = kind === 'int' || kind === 'number';
+  return el('input', { name, id, type: numeric ? 'number' : 'text', step: kind === 'int' ? '1' : numeric ? 'any' : null,
+    min: numeric ? schema.minimum : null, max: numeric ? schema.maximum : null,
+    placeholder: dflt ? `default: ${dflt}` : null, title: schema.description });
+}
+
+function fieldBox(field) {
+  const { name, label, kind, hint } = field;
+  if (kind === 'check') {
+    return el('label', { class: 'check', for: `f-${name}`, 'data-field': name }, control(field), label,
+      el('span', { class: 'field-error', id: `e-${name}` }));
+  }
+  return el('label', { for: `f-${name}`, 'data-field': name }, label, control(field),
+    hint ? el('span', { class: 'muted' }, hint) : null,
+    el('span', { class: 'field-error', id: `e-${name}`, 'aria-live': 'polite' }));
+}
+
+function readForm(form, fields) {
   const request = {};
-  for (const [name, , kind] of [['architecture', '', 'text'], ['dataset', '', 'text'], ...FIELDS]) {
-    const value = form.elements[name].value.trim();
+  for (const name of CHOSEN) {
+    request[name] = form.elements[name].value;
+  }
+  for (const { name, kind, dflt } of fields) {
+    const input = form.elements[name];
+    if (kind === 'check') {
+      if (input.checked !== (dflt === 'true')) {
+        request[name] = input.checked;
+      }
+      continue;
+    }
+    const value = input.value.trim();
     if (value === '') {
       continue;
     }
-    request[name] = kind === 'int' ? Number(value) : kind === 'number' ? Number(value)
+    request[name] = (kind === 'int' || kind === 'number') ? Number(value)
       : kind === 'list' ? value.split(/[\s,]+/).filter(Boolean).map(Number) : value;
-  }
-  for (const [name, , dflt] of CHECKS) {
-    if (form.elements[name].checked !== dflt) {
-      request[name] = form.elements[name].checked;
-    }
   }
   return request;
 }
@@ -75,25 +116,26 @@ function fill(form, request) {
 }
 
 export async function newJob() {
-  const [architectures, datasets, presets] = await Promise.all([
-    get('/api/v1/architectures'), get('/api/v1/datasets'), fetch('/console/presets.json').then((r) => r.json())]);
+  const [architectures, datasets, presets, api] = await Promise.all([
+    get('/api/v1/architectures'), get('/api/v1/datasets'), fetch('/console/presets.json').then((r) => r.json()),
+    get('/v3/api-docs')]);
+  const fields = fieldsOf(api.components.schemas.TrainingRequest);
   const status = el('p', { role: 'status', 'aria-live': 'polite' });
+  const chooser = (name, label, options) => el('label', { for: `f-${name}`, 'data-field': name }, label,
+    el('select', { name, id: `f-${name}`, required: true }, options),
+    el('span', { class: 'field-error', id: `e-${name}`, 'aria-live': 'polite' }));
   const form = el('form', { class: 'grid', id: 'job-form', novalidate: true },
-    fieldBox('architecture', 'Architecture', el('select', { name: 'architecture', id: 'f-architecture', required: true },
-      architectures.map((a) => el('option', { value: a.name, title: a.description }, `${a.name}`))), null),
-    fieldBox('dataset', 'Dataset', el('select', { name: 'dataset', id: 'f-dataset', required: true },
-      datasets.map((d) => el('option', { value: d.name }, `${d.name} (${d.state})`))), null),
-    FIELDS.map(([name, label, kind, placeholder, hint]) => fieldBox(name, label, input(name, kind, placeholder), hint)),
-    CHECKS.map(([name, label, dflt]) => el('label', { class: 'check', for: `f-${name}` },
-      el('input', { type: 'checkbox', name, id: `f-${name}`, checked: dflt }), label,
-      el('span', { class: 'field-error', id: `e-${name}` }))),
+    chooser('architecture', 'Architecture', architectures.map((a) => el('option', { value: a.name, title: a.description }, a.name))),
+    chooser('dataset', 'Dataset', datasets.map((d) => el('option', { value: d.name }, `${d.name} (${d.state})`))),
+    fields.filter((f) => f.kind !== 'check').map(fieldBox),
+    fields.filter((f) => f.kind === 'check').map(fieldBox),
     el('div', {}, el('button', { type: 'submit', id: 'submit-job' }, 'Start training')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     form.querySelectorAll('.field-error').forEach((n) => n.replaceChildren());
     status.replaceChildren();
     try {
-      const job = await post('/api/v1/training-jobs', readForm(form));
+      const job = await post('/api/v1/training-jobs', readForm(form, fields));
       location.hash = `#/jobs/${job.id}`;
     } catch (err) {
       if (err instanceof ApiError && err.problem.errors) {

@@ -1,6 +1,6 @@
 // The landing page: recent jobs, live, and every model the API lists.
-import { get, post } from '../api.js';
-import { duration, el, num, pct, table } from '../dom.js';
+import { ApiError, get, post } from '../api.js';
+import { duration, el, notice, num, pct, table } from '../dom.js';
 
 export function bestTestAccuracy(job) {
   const values = (job.history || []).map((e) => e.testAccuracy).filter((a) => a !== null && a !== undefined);
@@ -12,7 +12,11 @@ export function jobActions(job, refresh) {
     try {
       await post(`/api/v1/training-jobs/${job.id}/${what}`);
     } catch (e) {
-      alert(e.message);
+      if (e instanceof ApiError && e.status === 401) {
+        // the key prompt has taken over the page
+        return;
+      }
+      notice(e.message);
     }
     refresh();
   };

@@ -10,9 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
-import io.cnnservice.TestStores;
+import io.cnnservice.TestStore;
 import io.cnnservice.TestUploads;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,11 +28,11 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,20 +42,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code CNN_REQUIRE_BROWSER=true}. Screenshots go to {@code target/console-screenshots}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
+@TestStore(TestStore.Contents.SHIPPED)
 class ConsoleBrowserTest {
-
-	static final Path STORE = TestStores.copyOfShipped("cnn-console");
 
 	static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
 	static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
 	static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		TestStores.register(registry, STORE);
-	}
 
 	@BeforeAll
 	static void needsABrowser() {
@@ -67,11 +60,6 @@ class ConsoleBrowserTest {
 		}
 		Assumptions.assumeTrue(present,
 				"browser tests skipped: apt-get install chromium chromium-driver (CNN_REQUIRE_BROWSER=true fails instead)");
-	}
-
-	@AfterAll
-	static void cleanUp() throws Exception {
-		TestStores.delete(STORE);
 	}
 
 	@LocalServerPort
@@ -264,6 +252,145 @@ class ConsoleBrowserTest {
 						+ " && !e.textContent.trim()).map(e => e.outerHTML);");
 			assertThat((java.util.List<?>) unlabelled).as("controls without a label on '" + page + "'").isEmpty();
 		}
+	}
+
+	/**
+	 * The console's own module, evaluated in the page: what {@code expression} returns.
+	 */
+	private Object inPage(String module, String expression) {
+		return ((JavascriptExecutor) this.browser).executeAsyncScript("const done = arguments[arguments.length - 1];"
+				+ " import('" + module + "').then((m) => done(" + expression + "), (e) => done('failed: ' + e));");
+	}
+
+	/**
+	 * Wraps the page's fetch: answers for URLs ending in {@code window.slowSuffix} arrive
+	 * 3 s late, event streams are counted as they open ({@code window.streamsOpened}) and
+	 * while the console keeps them ({@code window.streamsOpen}), and
+	 * {@code window.dropStreams()} breaks the open ones as a lost connection would.
+	 */
+	private void wrapFetch() {
+		((JavascriptExecutor) this.browser).executeScript("""
+				const real = window.fetch;
+				window.streamsOpened = 0;
+				window.streamsOpen = 0;
+				window.dropping = [];
+				window.dropStreams = () => window.dropping.splice(0).forEach((c) => c.abort());
+				window.fetch = async (input, init) => {
+				  const url = String(input);
+				  if (url.endsWith('/events')) {
+				    const drop = new AbortController();
+				    window.dropping.push(drop);
+				    init.signal.addEventListener('abort', () => { window.streamsOpen--; drop.abort(); });
+				    window.streamsOpened++;
+				    window.streamsOpen++;
+				    return real(input, { ...init, signal: drop.signal });
+				  }
+				  const response = await real(input, init);
+				  if (window.slowSuffix && url.endsWith(window.slowSuffix)) {
+				    await new Promise((r) => setTimeout(r, 3000));
+				  }
+				  return response;
+				};""");
+	}
+
+	@Test
+	void aViewLeftWhileItLoadsIsNeverShownAndLeavesNoStreamOpen() throws Exception {
+		String id = submit("{\"architecture\":\"lenet\",\"dataset\":\"mnist\",\"epochs\":200,\"trainLimit\":2000,"
+				+ "\"modelName\":\"console-overtaken\"}");
+		try {
+			open("");
+			waitForText(By.id("jobs"), id);
+			wrapFetch();
+			JavascriptExecutor page = (JavascriptExecutor) this.browser;
+			page.executeScript("window.slowSuffix = '/api/v1/training-jobs/" + id + "'; location.hash = '#/jobs/" + id
+					+ "'; setTimeout(() => { location.hash = '#/system'; }, 200);");
+			waitForText(By.cssSelector("main h1"), "System");
+			// past the moment the job's slow answer arrives
+			Thread.sleep(4_000);
+			assertThat(this.browser.findElements(By.cssSelector("main h1"))).extracting(WebElement::getText)
+				.containsExactly("System");
+			assertThat(page.executeScript("return window.streamsOpen;")).as("event streams the job view left open")
+				.isEqualTo(0L);
+		}
+		finally {
+			cancel(id);
+		}
+	}
+
+	@Test
+	void aDroppedEventStreamIsShownAndReconnects() throws Exception {
+		String id = submit("{\"architecture\":\"lenet\",\"dataset\":\"mnist\",\"epochs\":200,\"trainLimit\":2000,"
+				+ "\"modelName\":\"console-dropped\"}");
+		try {
+			open("");
+			waitForText(By.id("jobs"), id);
+			wrapFetch();
+			((JavascriptExecutor) this.browser).executeScript("location.hash = '#/jobs/" + id + "';");
+			this.wait.until(d -> !d.findElements(By.cssSelector("[data-status='RUNNING']")).isEmpty());
+			JavascriptExecutor page = (JavascriptExecutor) this.browser;
+			page.executeScript("window.dropStreams();");
+			waitForText(By.id("stream-state"), "Live updates lost");
+			this.wait.until(d -> ((Long) page.executeScript("return window.streamsOpened;")) >= 2);
+			// the new stream's first event clears the notice
+			this.wait.until(d -> d.findElement(By.id("stream-state")).getText().isEmpty());
+			this.browser.findElement(By.cssSelector("button[aria-label='Cancel job " + id + "']")).click();
+			this.wait.until(d -> !d.findElements(By.cssSelector("[data-status='CANCELLED']")).isEmpty());
+		}
+		finally {
+			cancel(id);
+		}
+	}
+
+	@Test
+	void durationsRoundToWholeMinutesWithoutSixtyOfThem() {
+		open("#/system");
+		waitFor(By.cssSelector("main h1"));
+		assertThat(inPage("/console/dom.js", "[7199, 3599, 5400, 59.6, 42].map(m.duration)"))
+			.isEqualTo(java.util.List.of("2 h 0 min", "59 min 59 s", "1 h 30 min", "1 min 0 s", "42 s"));
+	}
+
+	@Test
+	void theJobFormTakesItsFieldsRangesAndChoicesFromTheApiDocument() throws Exception {
+		JsonNode fields = JsonMapper.builder()
+			.build()
+			.readTree(this.http
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/v3/api-docs")).build(),
+						HttpResponse.BodyHandlers.ofString())
+				.body())
+			.at("/components/schemas/TrainingRequest/properties");
+		open("#/new");
+		waitFor(By.id("job-form"));
+		int checked = 0;
+		for (var field : fields.properties()) {
+			String name = field.getKey();
+			JsonNode schema = field.getValue();
+			if (name.equals("architecture") || name.equals("dataset")
+					|| schema.path("description").asString().startsWith("kubernetes runner only")) {
+				continue;
+			}
+			WebElement control = this.browser.findElement(By.id("f-" + name));
+			if (schema.has("minimum")) {
+				assertThat(control.getAttribute("min")).as(name + " min").isEqualTo(schema.get("minimum").asString());
+			}
+			if (schema.has("maximum")) {
+				assertThat(control.getAttribute("max")).as(name + " max").isEqualTo(schema.get("maximum").asString());
+			}
+			if (schema.has("enum")) {
+				var options = control.findElements(By.tagName("option")).stream().map(o -> o.getAttribute("value"));
+				var expected = new java.util.ArrayList<String>(java.util.List.of(""));
+				schema.get("enum").forEach(v -> expected.add(v.asString()));
+				assertThat(options).as(name + " choices").containsExactlyElementsOf(expected);
+			}
+			checked++;
+		}
+		assertThat(checked).as("request fields on the form").isGreaterThanOrEqualTo(20);
+	}
+
+	private void cancel(String id) throws Exception {
+		this.http.send(HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/v1/training-jobs/" + id + "/cancel"))
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 }
