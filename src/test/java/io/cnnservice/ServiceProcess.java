@@ -42,6 +42,13 @@ public final class ServiceProcess implements AutoCloseable {
 	}
 
 	/**
+	 * What every JVM a test starts is given: only the first tier of the JIT compiler,
+	 * since these JVMs live for seconds and the second tier would spend more on compiling
+	 * than it saves (it halves the CPU a service takes to start; workers inherit it).
+	 */
+	public static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
+
+	/**
 	 * Starts the service on the test classpath and waits until it is ready.
 	 * @param log where its output goes (appended, so restarts share one log)
 	 * @param args more {@code --name=value} arguments
@@ -61,6 +68,7 @@ public final class ServiceProcess implements AutoCloseable {
 		}
 		List<String> command = new ArrayList<>(
 				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true"));
+		command.addAll(JVM_OPTIONS);
 		command.addAll(jvmOptions);
 		command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.cnnservice.Application",
 				"--server.port=" + port, "--server.address=127.0.0.1", "--cnn.model-store.root=" + store,

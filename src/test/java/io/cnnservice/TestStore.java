@@ -28,6 +28,12 @@ public @interface TestStore {
 	/** What the store holds when the service starts. */
 	Contents value() default Contents.EMPTY;
 
+	/**
+	 * A context of the test's own, never shared: for a test that counts what happens in
+	 * the service from its start.
+	 */
+	boolean isolated() default false;
+
 	/** Writes into the new store before the service starts, such as job records. */
 	Class<? extends Consumer<Path>> seed() default NoSeed.class;
 

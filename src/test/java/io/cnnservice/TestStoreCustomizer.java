@@ -25,9 +25,10 @@ import org.springframework.test.context.TestContextAnnotationUtils;
  *
  * @param contents what the store starts with
  * @param seed what is written into it first
+ * @param owner the one test class of an isolated context; null when it may be shared
  */
-record TestStoreCustomizer(TestStore.Contents contents,
-		Class<? extends Consumer<Path>> seed) implements ContextCustomizer {
+record TestStoreCustomizer(TestStore.Contents contents, Class<? extends Consumer<Path>> seed,
+		Class<?> owner) implements ContextCustomizer {
 
 	static final String SOURCE = "testStore";
 
@@ -36,8 +37,8 @@ record TestStoreCustomizer(TestStore.Contents contents,
 		Path store = (this.contents == TestStore.Contents.SHIPPED) ? TestStores.copyOfShipped("cnn-test-store")
 				: TestStores.empty("cnn-test-store");
 		BeanUtils.instantiateClass(this.seed).accept(store);
-		MapPropertySource properties = new MapPropertySource(SOURCE, Map.of("cnn.model-store.root", store.toString(),
-				"cnn.datasets.root", TestDatasets.root().toString()));
+		MapPropertySource properties = new MapPropertySource(SOURCE,
+				Map.of("cnn.model-store.root", store.toString(), "cnn.datasets.root", TestDatasets.root().toString()));
 		// below the test's own properties and the environment, above the application's
 		MutablePropertySources sources = context.getEnvironment().getPropertySources();
 		String config = sources.stream()
@@ -70,7 +71,10 @@ record TestStoreCustomizer(TestStore.Contents contents,
 		public ContextCustomizer createContextCustomizer(Class<?> testClass,
 				List<ContextConfigurationAttributes> configurations) {
 			TestStore store = TestContextAnnotationUtils.findMergedAnnotation(testClass, TestStore.class);
-			return (store != null) ? new TestStoreCustomizer(store.value(), store.seed()) : null;
+			if (store == null) {
+				return null;
+			}
+			return new TestStoreCustomizer(store.value(), store.seed(), store.isolated() ? testClass : null);
 		}
 
 	}

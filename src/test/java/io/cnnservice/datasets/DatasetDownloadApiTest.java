@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 import io.cnnservice.TestDatasets;
+import io.cnnservice.TestStore;
 import io.cnnservice.TestStores;
 import io.cnnservice.datasets.formats.IdxFiles;
 import io.cnnservice.training.JobPolling;
@@ -41,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest
 @AutoConfigureMockMvc
+@TestStore
 class DatasetDownloadApiTest {
 
 	static final Path ROOT = TestStores.empty("cnn-download-api");
@@ -82,12 +84,12 @@ class DatasetDownloadApiTest {
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		registry.add("cnn.datasets.root", () -> ROOT.resolve("datasets").toString());
-		registry.add("cnn.model-store.root", () -> ROOT.resolve("store").toString());
 	}
 
 	@AfterAll
-	static void stopMirror() {
+	static void stopMirror() throws InterruptedException {
 		MIRROR.close();
+		TestStores.delete(ROOT);
 	}
 
 	@Autowired

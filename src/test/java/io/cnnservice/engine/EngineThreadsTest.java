@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -45,6 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * when the workers sleep, a handful per job when they spin.
  */
 @EnabledOnOs(OS.LINUX)
+@Isolated("it counts the context switches of the service's training thread")
 class EngineThreadsTest {
 
 	private static final JsonMapper json = JsonMapper.builder().build();

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import io.cnnservice.ServiceProcess;
+import io.cnnservice.ServiceProcessTest;
 import io.cnnservice.TestStores;
 import io.cnnservice.TestUploads;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * on OutOfMemoryError: many concurrent uploads of a large 16-bit image, and a v2 batch of
  * 1024 images, get answers (200, 413 or 503), never a 500, and the process lives on.
  */
+@ServiceProcessTest
 class BoundedMemoryTest {
 
 	static final String HEAP = "-Xmx512m";

@@ -16,7 +16,7 @@ import java.util.function.IntFunction;
 import java.util.zip.CRC32;
 
 import io.cnnservice.TestDatasets;
-import io.cnnservice.TestStores;
+import io.cnnservice.TestStore;
 import io.cnnservice.datasets.DatasetCatalog;
 import io.cnnservice.datasets.formats.ImageSet;
 import io.cnnservice.models.ModelMetadata;
@@ -27,12 +27,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.HttpStatus;
 import org.springframework.mock.web.MockMultipartFile;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import org.springframework.util.FileSystemUtils;
@@ -44,26 +43,21 @@ import static org.assertj.core.api.Assertions.within;
  * The shipped models, served over HTTP to real uploads made from the committed MNIST and
  * CIFAR-10 test images.
  */
-@SpringBootTest
+@SpringBootTest(properties = { "cnn.inference.max-file-size=2MB", "cnn.inference.max-pixels=4000000" })
 @AutoConfigureMockMvc
+@TestStore(TestStore.Contents.SHIPPED)
 class ClassifyIntegrationTest {
 
-	static final Path STORE = TestStores.copyOfShipped("cnn-serve-it");
-
 	static ImageSet digits;
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("cnn.datasets.root", () -> TestDatasets.root().toString());
-		registry.add("cnn.model-store.root", STORE::toString);
-		registry.add("cnn.inference.max-file-size", () -> "2MB");
-		registry.add("cnn.inference.max-pixels", () -> "4000000");
-	}
 
 	@BeforeAll
 	static void readDigits(@Autowired DatasetCatalog datasets) {
 		digits = datasets.load("mnist").test();
 	}
+
+	/** The model store the service runs on. */
+	@Value("${cnn.model-store.root}")
+	Path store;
 
 	@Autowired
 	MockMvcTester mvc;
@@ -296,8 +290,8 @@ class ClassifyIntegrationTest {
 
 	@Test
 	void aNewVersionIsServedAtOnceAndADeletedOneIsGone() throws Exception {
-		Path v1 = STORE.resolve("lenet-mnist/1");
-		Path v2 = STORE.resolve("lenet-mnist/2");
+		Path v1 = this.store.resolve("lenet-mnist/1");
+		Path v2 = this.store.resolve("lenet-mnist/2");
 		FileSystemUtils.copyRecursively(v1, v2);
 		Files.writeString(v2.resolve("model.json"),
 				Files.readString(v1.resolve("model.json")).replace("\"version\" : 1", "\"version\" : 2"));

@@ -6,15 +6,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import io.cnnservice.TestStores;
-import org.junit.jupiter.api.AfterAll;
+import io.cnnservice.TestStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -24,9 +22,6 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,27 +31,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * source), over real HTTP.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
+@TestStore(TestStore.Contents.SHIPPED)
 class OpenInferenceConformanceTest {
 
-	static final Path STORE = TestStores.copyOfShipped("cnn-oip");
-
 	static JsonNode components;
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		TestStores.register(registry, STORE);
-	}
 
 	@BeforeAll
 	static void loadSchema() throws IOException {
 		try (InputStream in = OpenInferenceConformanceTest.class.getResourceAsStream("/oip/rest_predict_v2.yaml")) {
 			components = YAMLMapper.builder().build().readTree(in).get("components");
 		}
-	}
-
-	@AfterAll
-	static void cleanUp() throws IOException {
-		FileSystemUtils.deleteRecursively(STORE);
 	}
 
 	@LocalServerPort

@@ -1,9 +1,7 @@
 package io.cnnservice.inference;
 
-import java.nio.file.Path;
-
 import io.cnnservice.TestDatasets;
-import io.cnnservice.TestStores;
+import io.cnnservice.TestStore;
 import io.cnnservice.datasets.LoadedDataset;
 import io.cnnservice.datasets.formats.ImageSet;
 import io.cnnservice.models.ModelMetadata;
@@ -11,8 +9,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -21,18 +17,9 @@ import static org.assertj.core.api.Assertions.within;
  * The shipped models, served, score on every test image of their dataset what their
  * training jobs recorded. Needs the whole datasets (see {@link TestDatasets#full}).
  */
-@SpringBootTest
+@SpringBootTest(properties = { "cnn.datasets.download=false", "cnn.inference.acquire-timeout=60s" })
+@TestStore(TestStore.Contents.SHIPPED)
 class ShippedModelsAccuracyTest {
-
-	static final Path STORE = TestStores.copyOfShipped("cnn-shipped-accuracy");
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("cnn.datasets.root", () -> TestDatasets.root().toString());
-		registry.add("cnn.datasets.download", () -> "false");
-		registry.add("cnn.model-store.root", STORE::toString);
-		registry.add("cnn.inference.acquire-timeout", () -> "60s");
-	}
 
 	@Autowired
 	ModelServing serving;

@@ -10,9 +10,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.cnnservice.TestDatasets;
 import io.cnnservice.TestRequests;
-import io.cnnservice.TestStores;
+import io.cnnservice.TestStore;
 import io.cnnservice.training.TrainingJobService;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -22,8 +21,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,15 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest
 @AutoConfigureMockMvc
+@TestStore(TestStore.Contents.SHIPPED)
 class MetricsExpositionTest {
-
-	static final Path STORE = TestStores.copyOfShipped("cnn-metrics-it");
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("cnn.datasets.root", () -> TestDatasets.root().toString());
-		registry.add("cnn.model-store.root", STORE::toString);
-	}
 
 	@Autowired
 	MockMvcTester mvc;

@@ -15,8 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoublePredicate;
 
-import io.cnnservice.TestDatasets;
-import io.cnnservice.TestStores;
+import io.cnnservice.TestStore;
 import io.cnnservice.TestUploads;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,8 +26,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,9 +38,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * CNN_REQUIRE_PROMETHEUS is true (as in CI), where it fails.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
+@TestStore(value = TestStore.Contents.SHIPPED, isolated = true)
 class PrometheusIntegrationTest {
-
-	static final Path STORE = TestStores.copyOfShipped("cnn-prometheus-store");
 
 	/** Prometheus's config, data and log. */
 	static Path work;
@@ -51,12 +47,6 @@ class PrometheusIntegrationTest {
 	static Process prometheus;
 
 	static int prometheusPort;
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("cnn.datasets.root", () -> TestDatasets.root().toString());
-		registry.add("cnn.model-store.root", STORE::toString);
-	}
 
 	@LocalServerPort
 	int port;
@@ -96,7 +86,6 @@ class PrometheusIntegrationTest {
 				prometheus.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 			}
 		}
-		FileSystemUtils.deleteRecursively(STORE.toFile());
 		if (work != null) {
 			FileSystemUtils.deleteRecursively(work.toFile());
 		}

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.cnnservice.TestDatasets;
-import io.cnnservice.TestStores;
+import io.cnnservice.TestStore;
 import io.cnnservice.TestUploads;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -23,11 +23,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,9 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a key of each role, over real HTTP.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
+@TestStore(TestStore.Contents.SHIPPED)
 class ApiKeyAccessTest {
-
-	static final Path STORE = TestStores.copyOfShipped("cnn-api-keys");
 
 	static final Path KEYS_FILE = keysFile();
 
@@ -54,7 +53,6 @@ class ApiKeyAccessTest {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		TestStores.register(registry, STORE);
 		int i = 0;
 		for (Role role : List.of(Role.READ, Role.INFER, Role.TRAIN)) {
 			int index = i++;
@@ -86,9 +84,12 @@ class ApiKeyAccessTest {
 
 	@AfterAll
 	static void cleanUp() throws IOException {
-		FileSystemUtils.deleteRecursively(STORE);
 		Files.deleteIfExists(KEYS_FILE);
 	}
+
+	/** The model store the service runs on. */
+	@Value("${cnn.model-store.root}")
+	Path store;
 
 	@LocalServerPort
 	int port;
@@ -250,10 +251,10 @@ class ApiKeyAccessTest {
 		JsonNode readHealth = this.json
 			.readTree(send(Endpoint.get("/actuator/health", null), KEYS.get(Role.READ)).body());
 		JsonNode anonymousHealth = this.json.readTree(send(Endpoint.get("/actuator/health", null), null).body());
-		assertThat(adminHealth.toString()).contains(STORE.toString());
-		assertThat(readHealth.toString()).doesNotContain(STORE.toString());
+		assertThat(adminHealth.toString()).contains(this.store.toString());
+		assertThat(readHealth.toString()).doesNotContain(this.store.toString());
 		assertThat(anonymousHealth.get("status").asString()).isEqualTo("UP");
-		assertThat(anonymousHealth.toString()).doesNotContain(STORE.toString());
+		assertThat(anonymousHealth.toString()).doesNotContain(this.store.toString());
 
 		String root = TestDatasets.root().toString();
 		assertThat(send(Endpoint.get("/api/v1/datasets/mnist", null), KEYS.get(Role.ADMIN)).statusCode())

@@ -5,17 +5,14 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import io.cnnservice.RawHttp;
-import io.cnnservice.TestStores;
+import io.cnnservice.TestStore;
 import io.cnnservice.TestUploads;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,20 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Without keys the service is open to read and classify, and only a client on its own
  * machine, not a browser page elsewhere, may change anything.
  */
+@TestStore(TestStore.Contents.SHIPPED)
 class ProtectedModeTest {
 
-	static final Path STORE = TestStores.copyOfShipped("cnn-protected");
-
 	static final String FAR_CLIENT = "203.0.113.7";
-
-	static void common(DynamicPropertyRegistry registry) {
-		TestStores.register(registry, STORE);
-	}
-
-	@AfterAll
-	static void cleanUp() throws IOException {
-		FileSystemUtils.deleteRecursively(STORE);
-	}
 
 	static RawHttp.Response cancel(int port, Map<String, String> headers) throws IOException {
 		return RawHttp.send(port, "POST", "/api/v1/training-jobs/nope/cancel", headers, new byte[0]);
@@ -54,10 +41,9 @@ class ProtectedModeTest {
 	@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
 	class NoKeys {
 
-		@DynamicPropertySource
-		static void properties(DynamicPropertyRegistry registry) {
-			common(registry);
-		}
+		/** The model store the service runs on. */
+		@Value("${cnn.model-store.root}")
+		Path store;
 
 		@LocalServerPort
 		int port;
@@ -80,7 +66,7 @@ class ProtectedModeTest {
 			RawHttp.Response delete = RawHttp.send(this.port, "DELETE", "/api/v1/models/lenet-mnist/versions/1",
 					Map.of("Forwarded", "for=" + FAR_CLIENT), null);
 			assertThat(delete.status()).isEqualTo(401);
-			assertThat(STORE.resolve("lenet-mnist")).isDirectory();
+			assertThat(this.store.resolve("lenet-mnist")).isDirectory();
 		}
 
 		@Test
@@ -113,11 +99,6 @@ class ProtectedModeTest {
 	@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
 			"server.address=127.0.0.1", "server.forward-headers-strategy=native", "cnn.security.anonymous-roles=read" })
 	class TrustedProxy {
-
-		@DynamicPropertySource
-		static void properties(DynamicPropertyRegistry registry) {
-			common(registry);
-		}
 
 		@LocalServerPort
 		int port;

@@ -9,9 +9,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.cnnservice.ServiceProcess;
+import io.cnnservice.ServiceProcessTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -24,7 +23,7 @@ import static org.assertj.core.api.Assertions.within;
  * end each job as if nothing had happened. Real images (the committed MNIST and
  * CIFAR-10), vgg-small, three epochs.
  */
-@EnabledOnOs(OS.LINUX)
+@ServiceProcessTest
 class DurableJobsTest {
 
 	/** Adam, MNIST. */

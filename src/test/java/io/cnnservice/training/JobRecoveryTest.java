@@ -6,10 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Consumer;
 
 import io.cnnservice.TestDatasets;
 import io.cnnservice.TestRequests;
-import io.cnnservice.TestStores;
+import io.cnnservice.TestStore;
 import io.cnnservice.models.ModelStoreProperties;
 import io.cnnservice.training.api.TrainingRequest;
 import io.cnnservice.training.jobs.JobRepository;
@@ -20,12 +21,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,9 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(properties = { "cnn.training.max-restarts=3", "cnn.datasets.download=false" })
 @AutoConfigureMockMvc
+@TestStore(seed = JobRecoveryTest.LeftBehind.class)
 class JobRecoveryTest {
-
-	static final Path STORE = TestStores.empty("cnn-recovery-it");
 
 	static final String OWNED = "a0000000000a";
 
@@ -49,46 +48,51 @@ class JobRecoveryTest {
 
 	static final String WAS_QUEUED = "d0000000000d";
 
-	static {
-		try {
-			JobRepository records = new JobRepository(new ModelStoreProperties(STORE), JsonMapper.builder().build());
-			TrainingRequest request = TestRequests.parse("""
-					{"architecture": "seed-fc", "dataset": "mnist", "trainLimit": 128, "testLimit": 100}""")
-				.withDefaults(1);
-			TrainingJob owned = new TrainingJob(OWNED, request, Instant.now());
-			owned.start();
-			records.save(owned);
-			lease(OWNED, "7@other-node:live", Instant.now().plus(Duration.ofHours(1)));
+	/** The records and leases another run left in the store. */
+	static final class LeftBehind implements Consumer<Path> {
 
-			TrainingJob looping = new TrainingJob(LOOPING, request, Instant.now());
-			looping.start();
-			for (int i = 0; i < 3; i++) {
-				looping.requeue("restarted", false);
+		@Override
+		public void accept(Path store) {
+			try {
+				JobRepository records = new JobRepository(new ModelStoreProperties(store),
+						JsonMapper.builder().build());
+				TrainingRequest request = TestRequests.parse("""
+						{"architecture": "seed-fc", "dataset": "mnist", "trainLimit": 128, "testLimit": 100}""")
+					.withDefaults(1);
+				TrainingJob owned = new TrainingJob(OWNED, request, Instant.now());
+				owned.start();
+				records.save(owned);
+				lease(store, OWNED, "7@other-node:live", Instant.now().plus(Duration.ofHours(1)));
+
+				TrainingJob looping = new TrainingJob(LOOPING, request, Instant.now());
+				looping.start();
+				for (int i = 0; i < 3; i++) {
+					looping.requeue("restarted", false);
+				}
+				looping.start();
+				records.save(looping);
+
+				TrainingJob running = new TrainingJob(WAS_RUNNING, request, Instant.now());
+				running.start();
+				records.save(running);
+
+				records.save(new TrainingJob(WAS_QUEUED, request, Instant.now()));
+				lease(store, WAS_QUEUED, "7@other-node:gone", Instant.now().minus(Duration.ofMinutes(1)));
 			}
-			looping.start();
-			records.save(looping);
-
-			TrainingJob running = new TrainingJob(WAS_RUNNING, request, Instant.now());
-			running.start();
-			records.save(running);
-
-			records.save(new TrainingJob(WAS_QUEUED, request, Instant.now()));
-			lease(WAS_QUEUED, "7@other-node:gone", Instant.now().minus(Duration.ofMinutes(1)));
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+
+		static void lease(Path store, String id, String owner, Instant expires) throws IOException {
+			Files.writeString(store.resolve(".jobs").resolve(id + ".lease"), owner + "\n" + expires + "\n");
 		}
+
 	}
 
-	static void lease(String id, String owner, Instant expires) throws IOException {
-		Files.writeString(STORE.resolve(".jobs").resolve(id + ".lease"), owner + "\n" + expires + "\n");
-	}
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("cnn.datasets.root", () -> TestDatasets.root().toString());
-		registry.add("cnn.model-store.root", STORE::toString);
-	}
+	/** The model store the service runs on. */
+	@Value("${cnn.model-store.root}")
+	Path store;
 
 	@Autowired
 	MockMvcTester mvc;
@@ -107,8 +111,8 @@ class JobRecoveryTest {
 	void aJobAnotherLiveProcessOwnsIsLeftAlone() throws Exception {
 		JsonNode job = this.jobs.get("/api/v1/training-jobs/" + OWNED);
 		assertThat(job.get("status").asString()).isEqualTo("RUNNING");
-		assertThat(Files.readString(STORE.resolve(".jobs/" + OWNED + ".lease"))).startsWith("7@other-node:live");
-		assertThat(Files.readString(STORE.resolve(".jobs/" + OWNED + ".json"))).contains("\"RUNNING\"");
+		assertThat(Files.readString(this.store.resolve(".jobs/" + OWNED + ".lease"))).startsWith("7@other-node:live");
+		assertThat(Files.readString(this.store.resolve(".jobs/" + OWNED + ".json"))).contains("\"RUNNING\"");
 		assertThat(this.mvc.post().uri("/api/v1/training-jobs/" + OWNED + "/resume")).hasStatus(HttpStatus.CONFLICT)
 			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
 	}
@@ -134,7 +138,7 @@ class JobRecoveryTest {
 		assertThat(adopted.get("status").asString()).isEqualTo("SUCCEEDED");
 		assertThat(adopted.get("recovery").get("restarts").asInt()).as("it never started before, so it did not restart")
 			.isZero();
-		assertThat(STORE.resolve(".jobs/" + WAS_QUEUED + ".lease")).doesNotExist();
+		assertThat(this.store.resolve(".jobs/" + WAS_QUEUED + ".lease")).doesNotExist();
 		assertThat(this.mvc.post().uri("/api/v1/training-jobs/" + WAS_QUEUED + "/resume"))
 			.hasStatus(HttpStatus.CONFLICT)
 			.bodyJson()
@@ -172,7 +176,8 @@ class JobRecoveryTest {
 					.isEqualTo(plain.get("history").get(e).get(field).asDouble());
 			}
 		}
-		assertThat(STORE.resolve(".jobs").resolve(id)).as("its checkpoints, gone once it succeeded").doesNotExist();
+		assertThat(this.store.resolve(".jobs").resolve(id)).as("its checkpoints, gone once it succeeded")
+			.doesNotExist();
 	}
 
 	@Test

@@ -12,10 +12,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.cnnservice.ServiceProcess;
+import io.cnnservice.ServiceProcessTest;
 import io.cnnservice.training.web.SseEvents;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -26,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Service: a job submitted to one is listed, watched and cancelled through the other,
  * while a worker process of the first trains it.
  */
-@EnabledOnOs(OS.LINUX)
+@ServiceProcessTest
 class SharedStoreTest {
 
 	/** The local runner's default: each job trains in a worker process of its own. */

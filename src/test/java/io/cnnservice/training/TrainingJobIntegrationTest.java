@@ -10,13 +10,14 @@ import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
 
 import io.cnnservice.TestDatasets;
-import io.cnnservice.TestStores;
+import io.cnnservice.TestStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.HttpStatus;
@@ -32,9 +33,8 @@ import static org.assertj.core.api.Assertions.within;
  */
 @SpringBootTest
 @AutoConfigureMockMvc
+@TestStore
 class TrainingJobIntegrationTest {
-
-	static final Path STORE = TestStores.empty("cnn-store-it");
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
@@ -44,8 +44,11 @@ class TrainingJobIntegrationTest {
 			return Path.of("..").resolve(here.getFileName()).resolve(here.relativize(TestDatasets.root())).toString();
 		});
 		registry.add("cnn.datasets.download", () -> "false");
-		registry.add("cnn.model-store.root", STORE::toString);
 	}
+
+	/** The model store the service runs on. */
+	@Value("${cnn.model-store.root}")
+	Path store;
 
 	@Autowired
 	MockMvcTester mvc;
@@ -93,10 +96,10 @@ class TrainingJobIntegrationTest {
 		assertThat(model.get("classes")).hasSize(10);
 		assertThat(model.get("preprocessing").get("background").asString()).isEqualTo("dark");
 		assertThat(model.get("metrics").get("testAccuracy").asDouble()).isEqualTo(epoch.get("testAccuracy").asDouble());
-		Path params = STORE.resolve("it-lenet/1").resolve(model.get("parametersFile").asString());
+		Path params = this.store.resolve("it-lenet/1").resolve(model.get("parametersFile").asString());
 		assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(params))))
 			.isEqualTo(model.get("parametersSha256").asString());
-		try (var entries = Files.list(STORE.resolve("it-lenet"))) {
+		try (var entries = Files.list(this.store.resolve("it-lenet"))) {
 			assertThat(entries.map(p -> p.getFileName().toString())).containsExactly("1");
 		}
 
@@ -107,7 +110,7 @@ class TrainingJobIntegrationTest {
 		assertThat(this.mvc.delete().uri("/api/v1/models/it-lenet/versions/1")).hasStatus(HttpStatus.NO_CONTENT);
 		assertThat(this.mvc.get().uri("/api/v1/models/it-lenet/versions/1")).hasStatus(HttpStatus.NOT_FOUND)
 			.hasContentType("application/problem+json");
-		assertThat(STORE.resolve("it-lenet")).doesNotExist();
+		assertThat(this.store.resolve("it-lenet")).doesNotExist();
 	}
 
 	@Test
@@ -212,7 +215,7 @@ class TrainingJobIntegrationTest {
 		assertThat(this.mvc.post().uri("/api/v1/training-jobs/" + id + "/cancel")).hasStatus(HttpStatus.CONFLICT)
 			.hasContentType("application/problem+json");
 		// the record on disk says the same, for the next start
-		Path record = STORE.resolve(".jobs").resolve(id + ".json");
+		Path record = this.store.resolve(".jobs").resolve(id + ".json");
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 		while (!Files.readString(record).contains("\"CANCELLED\"") && System.nanoTime() < deadline) {
 			Thread.sleep(20);

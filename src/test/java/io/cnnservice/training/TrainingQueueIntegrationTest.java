@@ -5,6 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.cnnservice.TestDatasets;
+import io.cnnservice.TestStore;
+import io.cnnservice.TestStores;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(properties = { "cnn.training.concurrency=1", "cnn.training.queue-capacity=1",
 		"cnn.training.retry-after-seconds=7", "cnn.datasets.download=false" })
 @AutoConfigureMockMvc
+@TestStore
 class TrainingQueueIntegrationTest {
 
 	static final Path ROOT;
@@ -44,7 +48,11 @@ class TrainingQueueIntegrationTest {
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		registry.add("cnn.datasets.root", () -> ROOT.resolve("datasets").toString());
-		registry.add("cnn.model-store.root", () -> ROOT.resolve("store").toString());
+	}
+
+	@AfterAll
+	static void deleteDatasets() throws InterruptedException {
+		TestStores.delete(ROOT);
 	}
 
 	@Autowired

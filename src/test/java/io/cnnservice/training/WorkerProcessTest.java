@@ -9,9 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.cnnservice.ServiceProcess;
+import io.cnnservice.ServiceProcessTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -22,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the service down and the job resumes in a new worker; the service's crash does not stop
  * the worker, whose result the next service process lists.
  */
-@EnabledOnOs(OS.LINUX)
+@ServiceProcessTest
 class WorkerProcessTest {
 
 	private static final String[] WORKERS = { "--cnn.training.isolation=process",

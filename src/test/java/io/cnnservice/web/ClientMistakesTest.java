@@ -6,18 +6,15 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import io.cnnservice.RawHttp;
-import io.cnnservice.TestStores;
+import io.cnnservice.TestStore;
 import io.cnnservice.TestUploads;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,21 +24,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * what was wrong.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
+@TestStore(TestStore.Contents.SHIPPED)
 class ClientMistakesTest {
-
-	static final Path STORE = TestStores.copyOfShipped("cnn-mistakes");
 
 	static final String CLASSIFY = "/api/v1/models/lenet-mnist/classify";
 
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		TestStores.register(registry, STORE);
-	}
-
-	@AfterAll
-	static void cleanUp() throws IOException {
-		FileSystemUtils.deleteRecursively(STORE);
-	}
+	/** The model store the service runs on. */
+	@Value("${cnn.model-store.root}")
+	Path store;
 
 	@LocalServerPort
 	int port;
@@ -99,7 +89,7 @@ class ClientMistakesTest {
 	void aMatrixParameterCannotReachAModel() throws IOException {
 		RawHttp.Response response = send("DELETE", "/api/v1/models/lenet-mnist;x=1/versions/1", null, null);
 		assertProblem(response, 400, "path");
-		assertThat(STORE.resolve("lenet-mnist")).isDirectory();
+		assertThat(this.store.resolve("lenet-mnist")).isDirectory();
 	}
 
 	@Test

@@ -12,8 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.cnnservice.RawHttp;
-import io.cnnservice.TestStores;
-import org.junit.jupiter.api.AfterAll;
+import io.cnnservice.TestStore;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,9 +20,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,9 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "cnn.training.queue-capacity=1000" })
+@TestStore(TestStore.Contents.SHIPPED)
 class MalformedRequestFuzzTest {
-
-	static final Path STORE = TestStores.copyOfShipped("cnn-fuzz");
 
 	/**
 	 * RSS may grow by this much over the run: caches and warm-up, not a leak per request.
@@ -46,16 +41,6 @@ class MalformedRequestFuzzTest {
 	static final long RSS_GROWTH_BOUND = 512L << 20;
 
 	private static final Pattern JOB_ID = Pattern.compile("\"id\":\"([^\"]+)\"");
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		TestStores.register(registry, STORE);
-	}
-
-	@AfterAll
-	static void cleanUp() throws IOException {
-		FileSystemUtils.deleteRecursively(STORE);
-	}
 
 	@LocalServerPort
 	int port;

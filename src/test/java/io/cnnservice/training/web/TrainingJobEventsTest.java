@@ -1,6 +1,5 @@
 package io.cnnservice.training.web;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,11 +13,11 @@ import java.util.stream.Stream;
 
 import io.cnnservice.Application;
 import io.cnnservice.TestDatasets;
+import io.cnnservice.TestStore;
 import io.cnnservice.TestStores;
 import io.cnnservice.training.TrainingJobService;
 import io.cnnservice.training.api.JobStatus;
 import io.cnnservice.training.api.TrainingJobView;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,8 +28,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,22 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with real training on MNIST.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "server.address=127.0.0.1", "cnn.training.event-interval=100ms" })
+		properties = { "server.address=127.0.0.1", "cnn.training.event-interval=100ms", "cnn.datasets.download=false" })
+@TestStore
 class TrainingJobEventsTest {
-
-	static final Path STORE = TestStores.empty("cnn-store-events");
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("cnn.datasets.root", () -> TestDatasets.root().toString());
-		registry.add("cnn.datasets.download", () -> "false");
-		registry.add("cnn.model-store.root", STORE::toString);
-	}
-
-	@AfterAll
-	static void cleanUp() throws IOException {
-		FileSystemUtils.deleteRecursively(STORE);
-	}
 
 	@LocalServerPort
 	int port;

@@ -14,8 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import io.cnnservice.ServiceProcess;
+import io.cnnservice.ServiceProcessTest;
 import io.cnnservice.TestDatasets;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -33,8 +35,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -46,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * cluster, running each Job's container command as a real worker process on the fixture
  * datasets. Two API processes share the store, as two replicas behind a Service.
  */
-@EnabledOnOs(OS.LINUX)
+@ServiceProcessTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KubernetesTrainingIntegrationTest {
 
@@ -119,8 +119,11 @@ class KubernetesTrainingIntegrationTest {
 			.addNewContainer()
 			.withName("worker")
 			.withImage("cnn-service:test")
-			.withCommand(java, "-Dai.djl.offline=true", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-					"io.cnnservice.Application")
+			.withCommand(Stream
+				.of(List.of(java, "-Dai.djl.offline=true"), ServiceProcess.JVM_OPTIONS,
+						List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.cnnservice.Application"))
+				.flatMap(List::stream)
+				.toList())
 			.addNewEnv()
 			.withName("CNN_MODEL_STORE")
 			.withValue(store.toString())
