@@ -11,6 +11,7 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.cnnservice.training.api.JobAlreadyFinishedException;
+import io.cnnservice.training.api.JobNotResumableException;
 import io.cnnservice.training.api.JobStatus;
 import io.cnnservice.training.api.TrainingJobNotFoundException;
 import io.cnnservice.training.api.TrainingJobView;
@@ -167,6 +168,16 @@ public class JobBook {
 		}
 		this.repository.save(job);
 		return true;
+	}
+
+	/**
+	 * Takes the lease of a finished job that is to go on (a resume by request).
+	 * @throws JobNotResumableException when another process holds it
+	 */
+	public void claim(TrainingJob job) {
+		if (!this.leases.acquire(job.id())) {
+			throw JobNotResumableException.because(job.id(), "another process holds it");
+		}
 	}
 
 	/**

@@ -17,7 +17,6 @@ import java.util.stream.Collectors;
 
 import io.cnnservice.engine.EngineWork;
 import io.cnnservice.training.api.InvalidTrainingRequestException;
-import io.cnnservice.training.api.JobNotResumableException;
 import io.cnnservice.training.api.JobStatus;
 import io.cnnservice.training.api.Recovery;
 import io.cnnservice.training.api.TrainingJobView;
@@ -153,9 +152,7 @@ public abstract class LocalRunner implements JobRunner {
 	public TrainingJobView resume(TrainingJob job) {
 		String id = job.id();
 		JobStatus status = job.status();
-		if (!this.leases.acquire(id)) {
-			throw JobNotResumableException.because(id, "another process holds it");
-		}
+		this.book.claim(job);
 		job.requeue("resumed by request", true);
 		this.book.add(job);
 		if (!enqueue(job)) {

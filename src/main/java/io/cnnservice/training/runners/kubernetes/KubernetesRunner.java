@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
-import io.cnnservice.training.api.JobNotResumableException;
 import io.cnnservice.training.api.JobStatus;
 import io.cnnservice.training.api.TrainingJobNotFoundException;
 import io.cnnservice.training.api.TrainingJobView;
@@ -96,9 +95,7 @@ class KubernetesRunner implements JobRunner {
 	public TrainingJobView resume(TrainingJob job) {
 		String id = job.id();
 		JobStatus status = job.status();
-		if (!this.leases.acquire(id)) {
-			throw JobNotResumableException.because(id, "another process holds it");
-		}
+		this.book.claim(job);
 		try {
 			job.requeue("resumed by request", true);
 			this.repository.clearCancelRequest(id);
