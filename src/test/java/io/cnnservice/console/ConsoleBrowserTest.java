@@ -12,6 +12,7 @@ import java.time.Duration;
 
 import io.cnnservice.TestStore;
 import io.cnnservice.TestUploads;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,16 +82,35 @@ class ConsoleBrowserTest {
 		return new ChromeDriver(service, options);
 	}
 
+	/**
+	 * One browser for the class's tests: starting one costs about a second of both cores.
+	 */
+	static ChromeDriver shared;
+
 	@BeforeEach
 	void openBrowser() {
-		this.browser = chromium();
+		if (shared == null) {
+			shared = chromium();
+		}
+		this.browser = shared;
 		this.wait = new WebDriverWait(this.browser, Duration.ofSeconds(60));
 	}
 
+	/**
+	 * Leaves the page, which closes its streams, and restores the window for the next
+	 * test.
+	 */
 	@AfterEach
-	void closeBrowser() {
-		if (this.browser != null) {
-			this.browser.quit();
+	void leavePage() {
+		this.browser.get("about:blank");
+		this.browser.manage().window().setSize(new Dimension(1280, 900));
+	}
+
+	@AfterAll
+	static void closeBrowser() {
+		if (shared != null) {
+			shared.quit();
+			shared = null;
 		}
 	}
 

@@ -1,5 +1,6 @@
 package io.cnnservice.inference;
 
+import io.cnnservice.RunsAlongside;
 import io.cnnservice.TestDatasets;
 import io.cnnservice.TestStore;
 import io.cnnservice.datasets.LoadedDataset;
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.within;
  */
 @SpringBootTest(properties = { "cnn.datasets.download=false", "cnn.inference.acquire-timeout=60s" })
 @TestStore(TestStore.Contents.SHIPPED)
+@RunsAlongside
 class ShippedModelsAccuracyTest {
 
 	@Autowired
