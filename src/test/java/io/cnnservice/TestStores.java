@@ -5,10 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.util.FileSystemUtils;
 
-/** Model stores for tests that start the service. */
+/**
+ * Model stores for tests that start the service; {@link TestStore} makes and deletes
+ * them.
+ */
 public final class TestStores {
 
 	private TestStores() {
@@ -41,14 +43,6 @@ public final class TestStores {
 				Thread.sleep(500);
 			}
 		}
-	}
-
-	/**
-	 * Points a test's service at a model store and at the committed dataset fixtures.
-	 */
-	public static void register(DynamicPropertyRegistry registry, Path store) {
-		registry.add("cnn.datasets.root", () -> TestDatasets.root().toString());
-		registry.add("cnn.model-store.root", store::toString);
 	}
 
 	/**
