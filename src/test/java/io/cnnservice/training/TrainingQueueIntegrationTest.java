@@ -9,6 +9,7 @@ import io.cnnservice.TestStore;
 import io.cnnservice.TestStores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -61,6 +62,9 @@ class TrainingQueueIntegrationTest {
 	@Autowired
 	JsonMapper json;
 
+	@Autowired
+	TrainingJobService service;
+
 	@Test
 	void aFullQueueAnswers503WithRetryAfterAndQueuedJobsCancelAtOnce() throws Exception {
 		JobPolling jobs = new JobPolling(this.mvc, this.json);
@@ -101,6 +105,39 @@ class TrainingQueueIntegrationTest {
 				.bodyJson()
 				.extractingPath("$.errors[0].field")
 				.isEqualTo("dataset");
+		}
+	}
+
+	@Test
+	void aResumeRefusedForAFullQueueLeavesTheJobAsItWasAndNoneTakesItUpLater() throws Exception {
+		JobPolling jobs = new JobPolling(this.mvc, this.json);
+		String slow = """
+				{"architecture": "lenet", "dataset": "mnist", "epochs": 500, "trainLimit": 640, "testLimit": 100,
+				 "modelName": "it-queue-resume"}""";
+		// a job cancelled after an epoch, so that it has a checkpoint to resume from
+		String cancelled = jobs.submit(slow).get("id").asString();
+		jobs.waitFor(cancelled, j -> j.get("history").size() >= 1, java.time.Duration.ofMinutes(1));
+		this.mvc.post().uri("/api/v1/training-jobs/" + cancelled + "/cancel").exchange();
+		JsonNode before = jobs.waitUntilFinished(cancelled);
+		assertThat(before.get("status").asString()).isEqualTo("CANCELLED");
+
+		String running = jobs.submit(slow).get("id").asString();
+		jobs.waitFor(running, j -> j.get("status").asString().equals("RUNNING"), java.time.Duration.ofMinutes(1));
+		String queued = jobs.submit(slow).get("id").asString();
+		try {
+			var refused = this.mvc.post().uri("/api/v1/training-jobs/" + cancelled + "/resume").exchange();
+			assertThat(refused).hasStatus(HttpStatus.SERVICE_UNAVAILABLE);
+			JsonNode after = jobs.get("/api/v1/training-jobs/" + cancelled);
+			assertThat(after.get("status").asString()).isEqualTo("CANCELLED");
+			assertThat(after.get("error").asString()).isEqualTo(before.get("error").asString());
+			// the next look for orphans finds a finished job, not one to run
+			this.service.adoptOrphans();
+			assertThat(jobs.get("/api/v1/training-jobs/" + cancelled).get("status").asString()).isEqualTo("CANCELLED");
+		}
+		finally {
+			this.mvc.post().uri("/api/v1/training-jobs/" + queued + "/cancel").exchange();
+			this.mvc.post().uri("/api/v1/training-jobs/" + running + "/cancel").exchange();
+			jobs.waitUntilFinished(running);
 		}
 	}
 

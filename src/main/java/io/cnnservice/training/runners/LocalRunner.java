@@ -152,11 +152,14 @@ public abstract class LocalRunner implements JobRunner {
 	public TrainingJobView resume(TrainingJob job) {
 		String id = job.id();
 		JobStatus status = job.status();
+		String error = job.view().error();
 		this.book.claim(job);
 		job.requeue("resumed by request", true);
 		this.book.add(job);
 		if (!enqueue(job)) {
-			job.finish(status, job.view().error());
+			// as it was: a record left queued would be taken up as an orphan after all
+			job.finish(status, error);
+			this.repository.save(job);
 			this.leases.release(id);
 			throw queueFull();
 		}

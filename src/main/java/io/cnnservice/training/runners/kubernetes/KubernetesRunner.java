@@ -95,6 +95,7 @@ class KubernetesRunner implements JobRunner {
 	public TrainingJobView resume(TrainingJob job) {
 		String id = job.id();
 		JobStatus status = job.status();
+		String error = job.view().error();
 		this.book.claim(job);
 		try {
 			job.requeue("resumed by request", true);
@@ -105,7 +106,7 @@ class KubernetesRunner implements JobRunner {
 			this.cluster.launch(job.view());
 		}
 		catch (RuntimeException ex) {
-			job.finish(status, job.view().error());
+			job.finish(status, error);
 			this.repository.save(job);
 			throw ex;
 		}
