@@ -15,7 +15,9 @@ final class DownloadProgress {
 
 	private volatile String source;
 
-	/** Completes when a mirror first answers with the data. */
+	/**
+	 * Completes when the first bytes of data have arrived (or the download has ended).
+	 */
 	private final CompletableFuture<Void> transferring = new CompletableFuture<>();
 
 	DownloadProgress(long expectedTotal) {
@@ -31,11 +33,14 @@ final class DownloadProgress {
 		if (announced >= 0) {
 			this.total.addAndGet(announced - expected);
 		}
-		this.transferring.complete(null);
 	}
 
 	void add(long bytes) {
 		this.done.addAndGet(bytes);
+		// not on the mirror's headers: one who asks right after must see bytes received
+		if (bytes > 0) {
+			this.transferring.complete(null);
+		}
 	}
 
 	/** A transfer broke off: its bytes and announced size no longer count. */
