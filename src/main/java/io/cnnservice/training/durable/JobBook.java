@@ -171,13 +171,28 @@ public class JobBook {
 	}
 
 	/**
-	 * Takes the lease of a finished job that is to go on (a resume by request).
+	 * Takes the lease of a failed or cancelled job and queues it again, to go on from its
+	 * newest checkpoint: a resume by request.
+	 * @return what puts the job back as it was, status, message and record, when it
+	 * cannot go on after all (its lease is the caller's to give up)
 	 * @throws JobNotResumableException when another process holds it
 	 */
-	public void claim(TrainingJob job) {
-		if (!this.leases.acquire(job.id())) {
-			throw JobNotResumableException.because(job.id(), "another process holds it");
+	public Runnable reopen(TrainingJob job) {
+		String id = job.id();
+		JobStatus status = job.status();
+		String error = job.view().error();
+		if (!this.leases.acquire(id)) {
+			throw JobNotResumableException.because(id, "another process holds it");
 		}
+		job.requeue("resumed by request", true);
+		this.jobs.put(id, job);
+		// a cancel left for its earlier run must not stop this one
+		this.repository.clearCancelRequest(id);
+		this.repository.save(job);
+		return () -> {
+			job.finish(status, error);
+			this.repository.save(job);
+		};
 	}
 
 	/**

@@ -151,15 +151,10 @@ public abstract class LocalRunner implements JobRunner {
 	@Override
 	public TrainingJobView resume(TrainingJob job) {
 		String id = job.id();
-		JobStatus status = job.status();
-		String error = job.view().error();
-		this.book.claim(job);
-		job.requeue("resumed by request", true);
-		this.book.add(job);
+		Runnable undo = this.book.reopen(job);
 		if (!enqueue(job)) {
 			// as it was: a record left queued would be taken up as an orphan after all
-			job.finish(status, error);
-			this.repository.save(job);
+			undo.run();
 			this.leases.release(id);
 			throw queueFull();
 		}

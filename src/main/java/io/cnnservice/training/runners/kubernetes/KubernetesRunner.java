@@ -94,20 +94,14 @@ class KubernetesRunner implements JobRunner {
 	@Override
 	public TrainingJobView resume(TrainingJob job) {
 		String id = job.id();
-		JobStatus status = job.status();
-		String error = job.view().error();
-		this.book.claim(job);
+		Runnable undo = this.book.reopen(job);
 		try {
-			job.requeue("resumed by request", true);
-			this.repository.clearCancelRequest(id);
-			this.repository.save(job);
 			// its earlier Job, if still kept for its logs, must not run again
 			this.cluster.stop(id);
 			this.cluster.launch(job.view());
 		}
 		catch (RuntimeException ex) {
-			job.finish(status, error);
-			this.repository.save(job);
+			undo.run();
 			throw ex;
 		}
 		finally {
