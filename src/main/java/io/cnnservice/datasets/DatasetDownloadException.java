@@ -10,13 +10,10 @@ import org.springframework.http.HttpStatus;
  */
 public class DatasetDownloadException extends ClientErrorException {
 
-	private final boolean failedAtMirror;
-
 	private DatasetDownloadException(String message, boolean failedAtMirror) {
 		super(failedAtMirror ? HttpStatus.BAD_GATEWAY : HttpStatus.CONFLICT,
 				failedAtMirror ? "download-failed" : "not-downloadable",
 				failedAtMirror ? "Download failed" : "Cannot be downloaded", message);
-		this.failedAtMirror = failedAtMirror;
 	}
 
 	public static DatasetDownloadException notDownloadable(String name, String reason) {
@@ -25,11 +22,6 @@ public class DatasetDownloadException extends ClientErrorException {
 
 	public static DatasetDownloadException failed(String reason) {
 		return new DatasetDownloadException(reason, true);
-	}
-
-	/** Whether the mirrors failed, rather than the request asking for the impossible. */
-	public boolean failedAtMirror() {
-		return this.failedAtMirror;
 	}
 
 }

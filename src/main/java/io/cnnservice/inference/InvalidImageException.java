@@ -7,14 +7,8 @@ import org.springframework.http.HttpStatus;
 /** An uploaded file that cannot be classified, with the status that says why. */
 public class InvalidImageException extends ClientErrorException {
 
-	private final String file;
-
-	private final HttpStatus status;
-
 	private InvalidImageException(String file, HttpStatus status, String message) {
 		super(status, type(status), status.getReasonPhrase(), message);
-		this.file = file;
-		this.status = status;
 		property("file", file);
 	}
 
@@ -43,14 +37,6 @@ public class InvalidImageException extends ClientErrorException {
 			case PAYLOAD_TOO_LARGE -> "image-too-large";
 			default -> "invalid-image";
 		};
-	}
-
-	public String file() {
-		return this.file;
-	}
-
-	public HttpStatus status() {
-		return this.status;
 	}
 
 }

@@ -7,16 +7,9 @@ import org.springframework.http.HttpStatus;
 /** A classify or infer request whose parameters are wrong, naming the field. */
 public class InvalidInferenceRequestException extends ClientErrorException {
 
-	private final String field;
-
 	public InvalidInferenceRequestException(String field, String message) {
 		super(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", message);
-		this.field = field;
 		field(field);
-	}
-
-	public String field() {
-		return this.field;
 	}
 
 }

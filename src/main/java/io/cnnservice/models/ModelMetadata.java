@@ -39,19 +39,6 @@ public record ModelMetadata(String name, int version, @JsonUnwrapped Network net
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record Network(String architecture, Map<String, Object> architectureOptions, String dataset,
 			List<String> classes, List<Integer> inputShape) {
-
-		public int channels() {
-			return this.inputShape.get(0);
-		}
-
-		public int height() {
-			return this.inputShape.get(1);
-		}
-
-		public int width() {
-			return this.inputShape.get(2);
-		}
-
 	}
 
 	/**

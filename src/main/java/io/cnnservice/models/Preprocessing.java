@@ -30,12 +30,6 @@ public record Preprocessing(String colorMode, float[] mean, float[] std, String 
 		return TestTimeViews.of(this.testTimeFlip, this.testTimeShift);
 	}
 
-	/** The same preparation, scored under other test-time views. */
-	public Preprocessing withViews(Boolean flip, Integer shift) {
-		return new Preprocessing(this.colorMode, this.mean, this.std, this.background, this.pixelPermutation, flip,
-				shift);
-	}
-
 	@Override
 	public boolean equals(Object other) {
 		return other instanceof Preprocessing p && Objects.equals(this.colorMode, p.colorMode)

@@ -14,15 +14,9 @@ public class AccessRefusedException extends ClientErrorException {
 	/** The challenge a 401 carries. */
 	public static final String CHALLENGE = "Bearer realm=\"cnn-service\"";
 
-	private final int status;
-
-	private final String missingRole;
-
 	private AccessRefusedException(int status, String detail, String missingRole) {
 		super(HttpStatus.valueOf(status), (status == 401) ? "unauthorized" : "forbidden",
 				(status == 401) ? "Unauthorized" : "Forbidden", detail);
-		this.status = status;
-		this.missingRole = missingRole;
 		if (missingRole != null) {
 			property("requiredRole", missingRole);
 		}
@@ -70,16 +64,6 @@ public class AccessRefusedException extends ClientErrorException {
 				"A cross-site browser request (a foreign Origin or Host) gets no local rights here; allow its origin "
 						+ "with cnn.security.cors-allowed-origins and send an API key",
 				(role != null) ? role.id() : null);
-	}
-
-	/** 401 or 403. */
-	public int status() {
-		return this.status;
-	}
-
-	/** The role the request needed, when one role would have allowed it. */
-	public String missingRole() {
-		return this.missingRole;
 	}
 
 }

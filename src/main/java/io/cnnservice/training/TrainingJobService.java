@@ -15,6 +15,7 @@ import io.cnnservice.architectures.NetworkBudget;
 import io.cnnservice.datasets.DatasetCatalog;
 import io.cnnservice.datasets.DatasetInfo;
 import io.cnnservice.datasets.DatasetNotFoundException;
+import io.cnnservice.datasets.InputSpec;
 import io.cnnservice.training.api.InvalidTrainingRequestException;
 import io.cnnservice.training.api.JobAlreadyFinishedException;
 import io.cnnservice.training.api.JobNotResumableException;
@@ -123,11 +124,12 @@ public class TrainingJobService {
 			throw InvalidTrainingRequestException.unusable("dataset",
 					"Dataset '" + dataset.name() + "' is not available: " + dataset.problem());
 		}
-		if (dataset.inputSpec() != null) {
+		InputSpec spec = dataset.inputSpec();
+		if (spec != null) {
 			try {
 				// sized before anything is allocated: a network too big for the machine
 				// is a 400
-				this.budget.check(architecture, dataset.inputSpec(), request.network(),
+				this.budget.check(architecture, spec, request.network(),
 						(request.batchSize() != null) ? request.batchSize() : 64);
 			}
 			catch (IncompatibleArchitectureException ex) {
@@ -221,10 +223,6 @@ public class TrainingJobService {
 		this.draining = true;
 		this.runner.drain(this.durability.drainTimeout());
 		log.debug("Training drained");
-	}
-
-	boolean isDraining() {
-		return this.draining;
 	}
 
 }

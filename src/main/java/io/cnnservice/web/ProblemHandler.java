@@ -55,7 +55,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		}
 		log.error("Unexpected error", ex);
 		return ResponseEntity.internalServerError()
-			.body(problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+			.body(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
 					"The service failed to handle this request; the log has the details"));
 	}
 
@@ -67,18 +67,19 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		for (Throwable t = ex; t != null; t = t.getCause()) {
 			if (t instanceof FileCountLimitExceededException) {
 				String detail = "Too many parts in one request: send at most cnn.inference.max-files files per request";
-				return withErrors(problem(HttpStatus.PAYLOAD_TOO_LARGE, "too-many-files", "Payload Too Large", detail),
-						List.of(Map.of("field", "file", "message", detail)));
+				return Problems.withField(
+						Problems.of(HttpStatus.PAYLOAD_TOO_LARGE, "too-many-files", "Payload Too Large", detail),
+						"file", detail);
 			}
 		}
-		return problem(HttpStatus.PAYLOAD_TOO_LARGE, "image-too-large", "Payload Too Large",
+		return Problems.of(HttpStatus.PAYLOAD_TOO_LARGE, "image-too-large", "Payload Too Large",
 				"The upload is larger than the limit (cnn.inference.max-file-size per file): " + ex.getMessage());
 	}
 
 	/** Spring Security's firewall: encoded slashes, dots or semicolons in the path. */
 	@ExceptionHandler(RequestRejectedException.class)
 	ProblemDetail rejected(RequestRejectedException ex) {
-		return problem(HttpStatus.BAD_REQUEST, "invalid-path", "Invalid path",
+		return Problems.of(HttpStatus.BAD_REQUEST, "invalid-path", "Invalid path",
 				"The request path is not allowed: " + ex.getMessage());
 	}
 
@@ -88,7 +89,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(MultipartException.class)
 	ProblemDetail malformedMultipart(MultipartException ex) {
 		Throwable cause = (ex.getRootCause() != null) ? ex.getRootCause() : ex;
-		return problem(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request",
+		return Problems.of(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request",
 				"The multipart body could not be read (send multipart/form-data with a boundary, and each image as a "
 						+ "complete part named 'file'): " + cause.getMessage());
 	}
@@ -96,7 +97,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	/** Tomcat's refusal of a query string with a bad percent-encoding. */
 	@ExceptionHandler(InvalidParameterException.class)
 	ProblemDetail malformedParameters(InvalidParameterException ex) {
-		return problem(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request",
+		return Problems.of(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request",
 				"The query string could not be decoded (a '%' must be followed by two hex digits of UTF-8): "
 						+ ex.getMessage());
 	}
@@ -107,8 +108,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 				+ ex.getName() + "' must be " + ((ex.getRequiredType() != null)
 						? "a valid " + ex.getRequiredType().getSimpleName().toLowerCase() : "valid")
 				+ ", got '" + ex.getValue() + "'";
-		return withErrors(problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail),
-				List.of(Map.of("field", ex.getName(), "message", detail)));
+		return Problems.withField(Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail),
+				ex.getName(), detail);
 	}
 
 	@Override
@@ -130,7 +131,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			.sorted()
 			.collect(Collectors.joining("; "));
 		return ResponseEntity.badRequest()
-			.body(withErrors(problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail), errors));
+			.body(Problems.withErrors(Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail),
+					errors));
 	}
 
 	@Override
@@ -145,7 +147,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			.map(e -> e.get("field") + ": " + e.get("message"))
 			.collect(Collectors.joining("; "));
 		return ResponseEntity.badRequest()
-			.body(withErrors(problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail), errors));
+			.body(Problems.withErrors(Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail),
+					errors));
 	}
 
 	@Override
@@ -181,9 +184,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		else {
 			detail = "The request body is missing or unreadable";
 		}
-		ProblemDetail pd = problem(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request", detail);
+		ProblemDetail pd = Problems.of(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request", detail);
 		if (field != null) {
-			withErrors(pd, List.of(Map.of("field", field, "message", detail)));
+			Problems.withField(pd, field, detail);
 		}
 		return ResponseEntity.badRequest().body(pd);
 	}
@@ -193,8 +196,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
 		String detail = "Send at least one image as a multipart part named '" + ex.getRequestPartName() + "'";
 		return ResponseEntity.badRequest()
-			.body(withErrors(problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail),
-					List.of(Map.of("field", ex.getRequestPartName(), "message", detail))));
+			.body(Problems.withField(Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail),
+					ex.getRequestPartName(), detail));
 	}
 
 	@Override
@@ -222,14 +225,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			}
 		}
 		return null;
-	}
-
-	private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
-		return Problems.of(status, type, title, detail);
-	}
-
-	private static ProblemDetail withErrors(ProblemDetail pd, List<? extends Map<String, ?>> errors) {
-		return Problems.withErrors(pd, errors);
 	}
 
 }

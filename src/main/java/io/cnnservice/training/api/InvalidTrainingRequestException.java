@@ -7,15 +7,9 @@ import org.springframework.http.HttpStatus;
 /** A request that is well formed but names something that cannot be trained. */
 public class InvalidTrainingRequestException extends ClientErrorException {
 
-	private final String field;
-
-	private final int status;
-
 	private InvalidTrainingRequestException(String field, String message, int status) {
 		super(HttpStatus.valueOf(status), (status == 400) ? "invalid-request" : "dataset-unavailable",
 				(status == 400) ? "Invalid request" : "Dataset not available", message);
-		this.field = field;
-		this.status = status;
 		field(field);
 	}
 
@@ -27,14 +21,6 @@ public class InvalidTrainingRequestException extends ClientErrorException {
 	/** 422: the value is right but what it names cannot be used now. */
 	public static InvalidTrainingRequestException unusable(String field, String message) {
 		return new InvalidTrainingRequestException(field, message, 422);
-	}
-
-	public String field() {
-		return this.field;
-	}
-
-	public int status() {
-		return this.status;
 	}
 
 }

@@ -10,11 +10,8 @@ import org.springframework.http.HttpStatus;
  */
 public class TrainingQueueFullException extends ClientErrorException {
 
-	private final int retryAfterSeconds;
-
 	private TrainingQueueFullException(String message, int retryAfterSeconds) {
 		super(HttpStatus.SERVICE_UNAVAILABLE, "queue-full", "Training queue full", message);
-		this.retryAfterSeconds = retryAfterSeconds;
 		header(HttpHeaders.RETRY_AFTER, Integer.toString(retryAfterSeconds));
 	}
 
@@ -42,10 +39,6 @@ public class TrainingQueueFullException extends ClientErrorException {
 		return new TrainingQueueFullException(
 				"The service is shutting down and takes no new jobs; submit again shortly, to another replica or to this one once it is back",
 				retryAfterSeconds);
-	}
-
-	public int retryAfterSeconds() {
-		return this.retryAfterSeconds;
 	}
 
 }

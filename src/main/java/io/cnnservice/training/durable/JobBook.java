@@ -85,11 +85,6 @@ public class JobBook {
 		}
 	}
 
-	/** The job as this process holds it, if it does. */
-	public Optional<TrainingJob> held(String id) {
-		return Optional.ofNullable(this.jobs.get(id)).filter(j -> this.leases.holds(id));
-	}
-
 	/** The job as this process last saw it, whoever holds it. */
 	public Optional<TrainingJob> listed(String id) {
 		return Optional.ofNullable(this.jobs.get(id));

@@ -61,18 +61,7 @@ public abstract class LocalRunner implements JobRunner {
 		this.repository = repository;
 		this.leases = leases;
 		this.properties = properties;
-		AtomicInteger threads = new AtomicInteger();
-		// Training threads exit when idle, so that their OpenMP teams do not outlive
-		// the job and make every other thread's workers sleep (see EngineWork).
-		this.executor = new ThreadPoolExecutor(properties.concurrency(), properties.concurrency(),
-				EngineWork.KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS, (properties.queueCapacity() > 0)
-						? new ArrayBlockingQueue<>(properties.queueCapacity()) : new SynchronousQueue<>(),
-				r -> {
-					Thread t = new Thread(r, "training-" + threads.incrementAndGet());
-					t.setDaemon(false);
-					return t;
-				});
-		this.executor.allowCoreThreadTimeOut(true);
+		this.executor = newExecutor();
 		// started now, on the start-up thread, before request threads lower their
 		// priority (ServingPriority): the training threads it makes, and the worker
 		// processes they start, inherit its normal priority

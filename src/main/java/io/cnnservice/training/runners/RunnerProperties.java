@@ -40,9 +40,4 @@ public record RunnerProperties(@DefaultValue("local") Runner runner, @DefaultVal
 				: Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
 	}
 
-	/** Whether this process's executor runs a job in a worker process it starts. */
-	public boolean startsWorkers() {
-		return this.runner == Runner.LOCAL && this.isolation == Isolation.PROCESS;
-	}
-
 }
