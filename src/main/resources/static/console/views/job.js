@@ -2,9 +2,7 @@
 import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
 import { ApiError, get, stream } from '../api.js';
 import { duration, el, num, pct } from '../dom.js';
-import { bestTestAccuracy, jobActions } from './overview.js';
-
-const FINISHED = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+import { FINISHED, bestTestAccuracy, jobActions } from './overview.js';
 
 const COLOURS = ['#2456c8', '#c8402a', '#1f7a3d', '#8a3fb3', '#b07a00', '#00838f'];
 

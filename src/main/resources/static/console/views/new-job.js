@@ -20,14 +20,14 @@ const LABELS = {
 const CHOSEN = ['architecture', 'dataset'];
 
 /** The default a field's description states, such as "adam" from "... (default adam)". */
-export function stated(description) {
+function stated(description) {
   const text = description || '';
   const m = /(?:\(|; )default:? ([^;)]*)/.exec(text) || /([\w-]+) \(default\)/.exec(text);
   return m ? m[1].trim() : '';
 }
 
 /** The range a numeric schema allows, as the form shows it. */
-export function range(schema) {
+function range(schema) {
   const low = schema.minimum !== undefined ? ['≥', schema.minimum] : schema.exclusiveMinimum !== undefined ? ['>', schema.exclusiveMinimum] : null;
   const high = schema.maximum !== undefined ? ['≤', schema.maximum] : schema.exclusiveMaximum !== undefined ? ['<', schema.exclusiveMaximum] : null;
   if (low && high && low[0] === '≥' && high[0] === '≤') {
@@ -37,7 +37,7 @@ export function range(schema) {
 }
 
 /** A form field for each request field the schema lists, in its order. */
-export function fieldsOf(schema) {
+function fieldsOf(schema) {
   return Object.entries(schema.properties || {})
     .filter(([name, p]) => !CHOSEN.includes(name) && !/^kubernetes runner only/.test(p.description || '') && !p.$ref)
     .map(([name, p]) => {

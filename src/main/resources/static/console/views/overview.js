@@ -2,6 +2,9 @@
 import { ApiError, get, post } from '../api.js';
 import { duration, el, notice, num, pct, table } from '../dom.js';
 
+/** The statuses a job ends in. */
+export const FINISHED = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+
 export function bestTestAccuracy(job) {
   const values = (job.history || []).map((e) => e.testAccuracy).filter((a) => a !== null && a !== undefined);
   return values.length ? Math.max(...values) : null;
@@ -20,7 +23,7 @@ export function jobActions(job, refresh) {
     }
     refresh();
   };
-  const finished = ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status);
+  const finished = FINISHED.includes(job.status);
   return [
     !finished && el('button', { type: 'button', class: 'secondary', onclick: act('cancel'), 'aria-label': `Cancel job ${job.id}` }, 'Cancel'),
     ['FAILED', 'CANCELLED'].includes(job.status) && el('button', { type: 'button', class: 'secondary', onclick: act('resume'), 'aria-label': `Resume job ${job.id}` }, 'Resume'),
