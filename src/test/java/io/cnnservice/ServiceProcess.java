@@ -42,9 +42,9 @@ public final class ServiceProcess implements AutoCloseable {
 	}
 
 	/**
-	 * What every JVM a test starts is given: only the first tier of the JIT compiler,
-	 * since these JVMs live for seconds and the second tier would spend more on compiling
-	 * than it saves (it halves the CPU a service takes to start; workers inherit it).
+	 * What every JVM a test starts is given: the first tier of the JIT compiler only. It
+	 * halves the CPU a service takes to start, most of what a short test's service costs;
+	 * one that trains for minutes runs a little slower on less CPU. Workers inherit it.
 	 */
 	public static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
 

@@ -313,14 +313,24 @@ class ConsoleBrowserTest {
 				};""");
 	}
 
+	/**
+	 * A lenet job long enough to outlast a test, shown on the overview, with the page's
+	 * fetch wrapped (see {@link #wrapFetch}).
+	 * @return the job's id
+	 */
+	private String longJobOnTheOverview(String modelName) throws Exception {
+		String id = submit("{\"architecture\":\"lenet\",\"dataset\":\"mnist\",\"epochs\":200,\"trainLimit\":2000,"
+				+ "\"modelName\":\"" + modelName + "\"}");
+		open("");
+		waitForText(By.id("jobs"), id);
+		wrapFetch();
+		return id;
+	}
+
 	@Test
 	void aViewLeftWhileItLoadsIsNeverShownAndLeavesNoStreamOpen() throws Exception {
-		String id = submit("{\"architecture\":\"lenet\",\"dataset\":\"mnist\",\"epochs\":200,\"trainLimit\":2000,"
-				+ "\"modelName\":\"console-overtaken\"}");
+		String id = longJobOnTheOverview("console-overtaken");
 		try {
-			open("");
-			waitForText(By.id("jobs"), id);
-			wrapFetch();
 			JavascriptExecutor page = (JavascriptExecutor) this.browser;
 			page.executeScript("window.slowSuffix = '/api/v1/training-jobs/" + id + "'; location.hash = '#/jobs/" + id
 					+ "'; setTimeout(() => { location.hash = '#/system'; }, 200);");
@@ -339,12 +349,8 @@ class ConsoleBrowserTest {
 
 	@Test
 	void aDroppedEventStreamIsShownAndReconnects() throws Exception {
-		String id = submit("{\"architecture\":\"lenet\",\"dataset\":\"mnist\",\"epochs\":200,\"trainLimit\":2000,"
-				+ "\"modelName\":\"console-dropped\"}");
+		String id = longJobOnTheOverview("console-dropped");
 		try {
-			open("");
-			waitForText(By.id("jobs"), id);
-			wrapFetch();
 			((JavascriptExecutor) this.browser).executeScript("location.hash = '#/jobs/" + id + "';");
 			this.wait.until(d -> !d.findElements(By.cssSelector("[data-status='RUNNING']")).isEmpty());
 			JavascriptExecutor page = (JavascriptExecutor) this.browser;

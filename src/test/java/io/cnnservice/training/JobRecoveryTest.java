@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
 
-import io.cnnservice.TestDatasets;
 import io.cnnservice.TestRequests;
 import io.cnnservice.TestStore;
 import io.cnnservice.models.ModelStoreProperties;

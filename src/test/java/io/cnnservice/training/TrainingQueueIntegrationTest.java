@@ -56,6 +56,11 @@ class TrainingQueueIntegrationTest {
 		TestStores.delete(ROOT);
 	}
 
+	/** A job that trains far longer than any test waits. */
+	static final String SLOW = """
+			{"architecture": "lenet", "dataset": "mnist", "epochs": 500, "trainLimit": 640, "testLimit": 100,
+			 "modelName": "%s"}""";
+
 	@Autowired
 	MockMvcTester mvc;
 
@@ -68,9 +73,7 @@ class TrainingQueueIntegrationTest {
 	@Test
 	void aFullQueueAnswers503WithRetryAfterAndQueuedJobsCancelAtOnce() throws Exception {
 		JobPolling jobs = new JobPolling(this.mvc, this.json);
-		String slow = """
-				{"architecture": "lenet", "dataset": "mnist", "epochs": 500, "trainLimit": 640, "testLimit": 100,
-				 "modelName": "it-queue"}""";
+		String slow = SLOW.formatted("it-queue");
 		String running = jobs.submit(slow).get("id").asString();
 		jobs.waitFor(running, j -> j.get("status").asString().equals("RUNNING"), java.time.Duration.ofMinutes(1));
 		String queued = jobs.submit(slow).get("id").asString();
@@ -111,9 +114,7 @@ class TrainingQueueIntegrationTest {
 	@Test
 	void aResumeRefusedForAFullQueueLeavesTheJobAsItWasAndNoneTakesItUpLater() throws Exception {
 		JobPolling jobs = new JobPolling(this.mvc, this.json);
-		String slow = """
-				{"architecture": "lenet", "dataset": "mnist", "epochs": 500, "trainLimit": 640, "testLimit": 100,
-				 "modelName": "it-queue-resume"}""";
+		String slow = SLOW.formatted("it-queue-resume");
 		// a job cancelled after an epoch, so that it has a checkpoint to resume from
 		String cancelled = jobs.submit(slow).get("id").asString();
 		jobs.waitFor(cancelled, j -> j.get("history").size() >= 1, java.time.Duration.ofMinutes(1));

@@ -1,14 +1,11 @@
 package io.cnnservice.training.web;
 
 import java.time.Instant;
-import java.util.List;
 
 import io.cnnservice.TestRequests;
 import io.cnnservice.inference.InferenceProperties;
 import io.cnnservice.training.TrainingJobService;
 import io.cnnservice.training.api.InvalidTrainingRequestException;
-import io.cnnservice.training.api.JobStatus;
-import io.cnnservice.training.api.Progress;
 import io.cnnservice.training.api.TrainingJobNotFoundException;
 import io.cnnservice.training.api.TrainingJobView;
 import io.cnnservice.training.api.TrainingQueueFullException;

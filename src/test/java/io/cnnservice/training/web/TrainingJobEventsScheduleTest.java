@@ -2,12 +2,10 @@ package io.cnnservice.training.web;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cnnservice.TestRequests;
 import io.cnnservice.training.TrainingJobService;
-import io.cnnservice.training.api.JobStatus;
 import io.cnnservice.training.api.Progress;
 import io.cnnservice.training.api.TrainingJobView;
 import io.cnnservice.training.api.TrainingProperties;
